@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
@@ -30,7 +29,6 @@ let package = Package(
             name: "TrobadorCore",
             dependencies: [
                 "CurlHTTP", "CCmark",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -60,21 +58,27 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
 
+        // Loopback servers, temporary directories and the real binary, for every test target.
+        .target(
+            name: "TrobadorTestSupport",
+            dependencies: [.product(name: "FlyingFox", package: "FlyingFox")],
+            path: "Tests/TrobadorTestSupport"
+        ),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: ["CurlHTTP", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .testTarget(
             name: "TrobadorCoreTests",
-            dependencies: ["TrobadorCore", "TrobadorChannels", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["TrobadorCore", "TrobadorChannels", "TrobadorTestSupport"]
         ),
         .testTarget(
             name: "TrobadorChannelsTests",
-            dependencies: ["TrobadorChannels", "TrobadorCore", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["TrobadorChannels", "TrobadorCore", "CurlHTTP", "TrobadorTestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["trobador", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["trobador", "TrobadorTestSupport"]
         ),
     ]
 )

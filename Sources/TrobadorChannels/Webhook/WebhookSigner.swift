@@ -1,0 +1,27 @@
+import Crypto
+import Foundation
+
+/// Standard Webhooks signatures: `v1,` then the base64 HMAC-SHA256 of
+/// `webhook-id.webhook-timestamp.body`, keyed with the base64 part of a `whsec_` secret.
+struct WebhookSigner: Sendable {
+    struct InvalidSecret: Error, CustomStringConvertible {
+        var description: String {
+            "the webhook `secret` must be whsec_ followed by base64 (as the receiver shows it); the one given is not"
+        }
+    }
+
+    private let key: SymmetricKey
+
+    init(secret: String) throws {
+        let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
+        guard let bytes = Data(base64Encoded: encoded), !bytes.isEmpty else { throw InvalidSecret() }
+        key = SymmetricKey(data: bytes)
+    }
+
+    func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
+        var content = Array("\(id).\(timestamp).".utf8)
+        content.append(contentsOf: body)
+        let mac = HMAC<SHA256>.authenticationCode(for: content, using: key)
+        return "v1," + Data(mac).base64EncodedString()
+    }
+}

@@ -1,0 +1,30 @@
+/// What an adapter answers after one attempt. The engine alone decides what follows.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// The network accepted it; what it calls the message, and where it can be seen.
+    case delivered(Receipt)
+    /// Worth trying again: after `after` when the network said so (Retry-After and the
+    /// platforms' own hints), else on the engine's backoff.
+    case retry(after: Duration?, reason: String, httpStatus: Int?)
+    /// Will not succeed by trying again (4xx other than 408 and 429, 3xx, bad configuration).
+    case failed(reason: String, httpStatus: Int?)
+
+    public var httpStatus: Int? {
+        switch self {
+        case .delivered(let receipt): receipt.httpStatus
+        case .retry(_, _, let status), .failed(_, let status): status
+        }
+    }
+}
+
+/// Proof of publication: enough to find, edit or delete the published copy later.
+public struct Receipt: Sendable, Equatable, Codable {
+    public var remoteID: String?
+    public var url: String?
+    public var httpStatus: Int?
+
+    public init(remoteID: String? = nil, url: String? = nil, httpStatus: Int? = nil) {
+        self.remoteID = remoteID
+        self.url = url
+        self.httpStatus = httpStatus
+    }
+}

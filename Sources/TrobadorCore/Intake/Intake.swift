@@ -1,0 +1,190 @@
+import Foundation
+
+/// Takes posts out of the inbox: reads and checks each entry, stores the good ones with their
+/// deliveries in one transaction per batch, then moves every entry out (archive or rejected).
+/// An entry leaves the inbox only after what it asked for is on disk.
+public actor Intake {
+    private let spool: Spool
+    private let parser: PostParser
+    private var router: Router
+    private let store: any StateStore
+    private let log: EventLog
+    private let now: @Sendable () -> Date
+    /// Called after posts were accepted, to wake the delivery engine.
+    private let onAccepted: @Sendable () -> Void
+    private var storeFailureLogged = false
+
+    /// Most entries stored in one transaction.
+    static let batchSize = 256
+
+    public init(
+        spool: Spool, rules: PostRules, router: Router, store: any StateStore, log: EventLog,
+        now: @escaping @Sendable () -> Date = { Date() }, onAccepted: @escaping @Sendable () -> Void
+    ) {
+        self.spool = spool
+        self.parser = PostParser(rules: rules)
+        self.router = router
+        self.store = store
+        self.log = log
+        self.now = now
+        self.onAccepted = onAccepted
+    }
+
+    /// Consumes the watcher's signals until the stream ends or the task is cancelled.
+    /// Scans the inbox once first, for what arrived while the daemon was down.
+    public func run(signals: AsyncStream<InboxWatcher.Signal>) async {
+        await rescan()
+        for await signal in signals {
+            if Task.isCancelled { break }
+            switch signal {
+            case .entries(let names): await process(names)
+            case .overflow: await rescan()
+            }
+        }
+    }
+
+    /// Reads the whole inbox, oldest entries first.
+    public func rescan() async {
+        var pending = scan()
+        // An entry being written in place when the scan saw it is left until it is closed;
+        // the watcher announces it then. Only a scan (start, overflow) can see one.
+        while !pending.ready.isEmpty || !pending.recent.isEmpty {
+            await process(pending.ready)
+            guard !pending.recent.isEmpty, !Task.isCancelled else { break }
+            try? await Task.sleep(for: .seconds(1))
+            let recent = Set(pending.recent)
+            let again = scan()
+            pending = (again.ready.filter(recent.contains), again.recent.filter(recent.contains))
+        }
+    }
+
+    /// Processes entries by name, in batches.
+    public func process(_ names: [String]) async {
+        var start = 0
+        while start < names.count {
+            let end = min(names.count, start + Self.batchSize)
+            await processBatch(Array(names[start..<end]))
+            start = end
+        }
+    }
+
+    private func scan() -> (ready: [String], recent: [String]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: spool.inbox) else { return ([], []) }
+        var entries: [(name: String, modified: Double)] = []
+        for name in names where !Spool.isIgnored(name) {
+            var info = stat()
+            guard lstat(spool.inbox + "/" + name, &info) == 0 else { continue }
+            entries.append((name, Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9))
+        }
+        entries.sort { ($0.modified, $0.name) < ($1.modified, $1.name) }
+        let settled = now().timeIntervalSince1970 - 2
+        return (entries.filter { $0.modified <= settled }.map(\.name), entries.filter { $0.modified > settled }.map(\.name))
+    }
+
+    private func processBatch(_ names: [String]) async {
+        var submissions: [Submission] = []
+        for name in names {
+            let path = spool.inbox + "/" + name
+            var info = stat()
+            guard !Spool.isIgnored(name), lstat(path, &info) == 0 else { continue }
+            do {
+                let loaded = try parser.load(entry: path)
+                let routes: [String]
+                switch loaded.post.action {
+                case .publish:
+                    switch router.routes(for: loaded.post) {
+                    case .success(let found): routes = found
+                    case .failure(let problem):
+                        reject(name, PostRejection(problems: [problem]))
+                        continue
+                    }
+                case .update, .retract:
+                    routes = []
+                }
+                submissions.append(Submission(
+                    post: loaded.post, media: loaded.media, source: loaded.source, format: loaded.format.rawValue,
+                    contentHash: loaded.contentHash, fileName: name, routes: routes))
+            } catch {
+                reject(name, error)
+            }
+        }
+        guard !submissions.isEmpty else { return }
+        let stamp = now()
+        let results: [AcceptResult]
+        do {
+            results = try await store.accept(submissions, now: stamp)
+            storeFailureLogged = false
+        } catch {
+            // The entries stay in the inbox untouched and are read again at the next scan.
+            if !storeFailureLogged {
+                storeFailureLogged = true
+                log.log(LogEvent(
+                    .rejected, level: .error,
+                    error: "cannot write the state database: \(error); posts stay in the inbox until it can be written"))
+            }
+            return
+        }
+        var toArchive: [(Submission, AcceptResult)] = []
+        for (submission, result) in zip(submissions, results) {
+            if case .refused(let problem) = result {
+                reject(submission.fileName, PostRejection(problems: [problem]))
+            } else {
+                toArchive.append((submission, result))
+            }
+        }
+        let archived: [String]
+        do {
+            archived = try spool.archive(toArchive.map(\.0.fileName), on: stamp)
+        } catch {
+            // Stored but not moved: the next scan finds them again and sees duplicates.
+            log.log(LogEvent(.accepted, level: .error, error: "stored, but could not archive: \(error)"))
+            archived = toArchive.map { "inbox/" + $0.0.fileName }
+        }
+        var anyNew = false
+        for ((submission, result), file) in zip(toArchive, archived) {
+            logResult(submission, result, file: file)
+            if case .accepted = result { anyNew = true }
+        }
+        if anyNew { onAccepted() }
+    }
+
+    private func logResult(_ submission: Submission, _ result: AcceptResult, file: String) {
+        let post = submission.post
+        switch result {
+        case .accepted(let version, let deliveries):
+            log.log(LogEvent(
+                .accepted, post: post.id, file: file,
+                extra: [("action", post.action.rawValue), ("version", String(version)),
+                        ("channels", deliveries.map(\.channel).joined(separator: ","))]))
+            for delivery in deliveries {
+                switch delivery.state {
+                case .scheduled:
+                    log.log(LogEvent(.scheduled, post: post.id, channel: delivery.channel, extra: [("publish_at", LogEvent.timestamp(delivery.due))]))
+                case .cancelled:
+                    log.log(LogEvent(
+                        .expired, level: .warning, post: post.id, channel: delivery.channel,
+                        error: "not published: its expires_at (\(post.expiresAt.map(LogEvent.timestamp) ?? "")) had already passed"))
+                default:
+                    break
+                }
+            }
+        case .duplicate(let version):
+            log.log(LogEvent(
+                .duplicate, post: post.id, file: file,
+                extra: [("version", String(version)), ("note", "same content as already accepted; not published again")]))
+        case .refused:
+            break
+        }
+    }
+
+    private func reject(_ name: String, _ error: any Error) {
+        let rejection = error as? PostRejection ?? PostRejection(problems: [PostProblem(message: "\(error)")])
+        let summary = rejection.problems.map(\.description).joined(separator: "; ")
+        do {
+            let moved = try spool.reject(name, report: rejection.report(fileName: "inbox/" + name))
+            log.log(LogEvent(.rejected, level: .error, error: summary, file: "inbox/" + name, extra: [("moved_to", moved)]))
+        } catch {
+            log.log(LogEvent(.rejected, level: .error, error: "\(summary); and it could not be moved to rejected/: \(error)", file: "inbox/" + name))
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Synchronization
+
+/// Where every log line goes: stderr (collected by journald) and, optionally, a file that
+/// is reopened on SIGHUP so that logrotate can move it away.
+public final class EventLog: Sendable {
+    private struct State {
+        var formatter: LogFormatter
+        var filePath: String?
+        var fileDescriptor: Int32 = -1
+        var minimumLevel: LogLevel
+        var secrets: [String]
+    }
+
+    private let state: Mutex<State>
+    private let standardError: Int32
+    /// Prefix lines with `<N>` so journald records their priority.
+    private let syslogPrefix: Bool
+
+    /// - Parameters:
+    ///   - standardError: the descriptor for the main stream (2 in the daemon; a pipe in tests).
+    ///   - secrets: values that must never appear in a line; replaced by `***`.
+    public init(
+        format: LogFormat = .logfmt, file: String? = nil, standardError: Int32 = 2,
+        syslogPrefix: Bool = false, minimumLevel: LogLevel = .info, secrets: [String] = []
+    ) {
+        self.standardError = standardError
+        self.syslogPrefix = syslogPrefix
+        self.state = Mutex(State(formatter: LogFormatter(format: format), filePath: file, minimumLevel: minimumLevel, secrets: secrets.filter { !$0.isEmpty }))
+        reopen()
+    }
+
+    deinit {
+        state.withLock { if $0.fileDescriptor >= 0 { close($0.fileDescriptor) } }
+    }
+
+    /// Writes one event as one line. Lines are written with a single `write(2)` each, so that
+    /// lines from concurrent tasks never interleave.
+    public func log(_ event: LogEvent) {
+        state.withLock { state in
+            guard event.level >= state.minimumLevel else { return }
+            var line = state.formatter.line(for: event)
+            for secret in state.secrets where line.contains(secret) {
+                line = line.replacingOccurrences(of: secret, with: "***")
+            }
+            line += "\n"
+            let prefixed = syslogPrefix ? "<\(event.level.syslogPriority)>" + line : line
+            Self.writeAll(standardError, prefixed)
+            if state.fileDescriptor >= 0 { Self.writeAll(state.fileDescriptor, line) }
+        }
+    }
+
+    /// Applies a new configuration's log settings and reopens the file.
+    public func update(format: LogFormat, file: String?, secrets: [String]) {
+        state.withLock {
+            $0.formatter = LogFormatter(format: format)
+            $0.filePath = file
+            $0.secrets = secrets.filter { !$0.isEmpty }
+        }
+        reopen()
+    }
+
+    /// Closes and opens the log file again (SIGHUP, after logrotate moved it).
+    public func reopen() {
+        let failure: String? = state.withLock { state in
+            if state.fileDescriptor >= 0 { close(state.fileDescriptor); state.fileDescriptor = -1 }
+            guard let path = state.filePath else { return nil }
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+            if fd < 0 { return "cannot open log file \(path): \(String(cString: strerror(errno)))" }
+            state.fileDescriptor = fd
+            return nil
+        }
+        if let failure { log(LogEvent(.started, level: .warning, error: failure)) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+}

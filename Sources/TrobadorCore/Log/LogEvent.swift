@@ -1,0 +1,127 @@
+import Foundation
+
+/// The events of SPEC's Logs section: one line each.
+public enum LogEventName: String, Sendable, CaseIterable {
+    case started, ready, reloaded, stopping, stopped
+    case accepted, duplicate, rejected, scheduled
+    case delivered, retrying, failed, uncertain
+    case updated, retracted, expired
+    case channelPaused = "channel_paused"
+    case channelResumed = "channel_resumed"
+}
+
+public enum LogLevel: String, Sendable, Comparable {
+    case debug, info, warning, error
+
+    /// syslog priority, for the `<N>` prefix journald understands.
+    public var syslogPriority: Int {
+        switch self {
+        case .debug: 7
+        case .info: 6
+        case .warning: 4
+        case .error: 3
+        }
+    }
+
+    private var rank: Int { syslogPriority }
+    public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rank > rhs.rank }
+}
+
+/// One log line before formatting. Keys are typed so that every line uses SPEC's names in
+/// SPEC's order: `ts level event post channel attempt http ms remote_id url next_in error`,
+/// then the others.
+public struct LogEvent: Sendable {
+    public var time: Date
+    public var level: LogLevel
+    public var event: LogEventName
+    public var post: String?
+    public var channel: String?
+    public var attempt: Int?
+    public var http: Int?
+    public var milliseconds: Int?
+    public var remoteID: String?
+    public var url: String?
+    public var nextIn: Duration?
+    public var error: String?
+    public var file: String?
+    /// Further keys, in the order given (`version`, `action`, `deliveries`, ...).
+    public var extra: [(key: String, value: String)]
+
+    public init(
+        _ event: LogEventName, level: LogLevel = .info, time: Date = Date(), post: String? = nil,
+        channel: String? = nil, attempt: Int? = nil, http: Int? = nil, milliseconds: Int? = nil,
+        remoteID: String? = nil, url: String? = nil, nextIn: Duration? = nil, error: String? = nil,
+        file: String? = nil, extra: [(key: String, value: String)] = []
+    ) {
+        self.time = time
+        self.level = level
+        self.event = event
+        self.post = post
+        self.channel = channel
+        self.attempt = attempt
+        self.http = http
+        self.milliseconds = milliseconds
+        self.remoteID = remoteID
+        self.url = url
+        self.nextIn = nextIn
+        self.error = error
+        self.file = file
+        self.extra = extra
+    }
+
+    /// The keys and values in SPEC order, values as text, numbers unquoted.
+    var fields: [(key: String, value: LogValue)] {
+        var fields: [(String, LogValue)] = [
+            ("ts", .text(LogEvent.timestamp(time))),
+            ("level", .text(level.rawValue)),
+            ("event", .text(event.rawValue)),
+        ]
+        if let post { fields.append(("post", .text(post))) }
+        if let channel { fields.append(("channel", .text(channel))) }
+        if let attempt { fields.append(("attempt", .number(attempt))) }
+        if let http { fields.append(("http", .number(http))) }
+        if let milliseconds { fields.append(("ms", .number(milliseconds))) }
+        if let remoteID { fields.append(("remote_id", .text(remoteID))) }
+        if let url { fields.append(("url", .text(url))) }
+        if let nextIn { fields.append(("next_in", .text(LogEvent.shortDuration(nextIn)))) }
+        if let error { fields.append(("error", .text(error))) }
+        if let file { fields.append(("file", .text(file))) }
+        for (key, value) in extra { fields.append((key, .text(value))) }
+        return fields
+    }
+
+    /// `2026-06-21T08:00:00.412Z`
+    static func timestamp(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(millis / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis % 1000), 3))Z"
+    }
+
+    /// `5s`, `2m30s`, `1h`, `450ms`: how long until the next attempt.
+    public static func shortDuration(_ duration: Duration) -> String {
+        let totalMillis = Int64(duration.components.seconds) * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if totalMillis < 1000 { return "\(max(0, totalMillis))ms" }
+        var seconds = (totalMillis + 500) / 1000
+        let hours = seconds / 3600
+        seconds %= 3600
+        let minutes = seconds / 60
+        seconds %= 60
+        var text = ""
+        if hours > 0 { text += "\(hours)h" }
+        if minutes > 0 { text += "\(minutes)m" }
+        if seconds > 0 || text.isEmpty { text += "\(seconds)s" }
+        return text
+    }
+}
+
+enum LogValue {
+    case text(String)
+    case number(Int)
+}

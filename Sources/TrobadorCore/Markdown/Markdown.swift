@@ -1,0 +1,47 @@
+import CCmark
+import Foundation
+
+/// The post body through cmark-gfm, the CommonMark reference parser, with GitHub's
+/// autolink and strikethrough extensions: bare URLs become links, as people expect.
+public enum Markdown {
+    /// HTML for channels and receivers that show HTML. Raw HTML in the source is escaped,
+    /// never passed through.
+    public static func html(_ source: String) -> String {
+        render(source) { document, extensions in
+            cmark_render_html(document, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE, extensions)
+        }
+    }
+
+    /// Plain text: the words without Markdown marks, paragraphs kept.
+    public static func plainText(_ source: String) -> String {
+        render(source) { document, _ in
+            cmark_render_plaintext(document, CMARK_OPT_DEFAULT, 0)
+        }
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func render(
+        _ source: String,
+        _ renderer: (UnsafeMutablePointer<cmark_node>, UnsafeMutablePointer<cmark_llist>?) -> UnsafeMutablePointer<CChar>?
+    ) -> String {
+        cmark_gfm_core_extensions_ensure_registered()
+        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return source }
+        defer { cmark_parser_free(parser) }
+        for name in ["autolink", "strikethrough"] {
+            if let syntax = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntax)
+            }
+        }
+        var bytes = source
+        bytes.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
+        guard let document = cmark_parser_finish(parser) else { return source }
+        defer { cmark_node_free(document) }
+        guard let output = renderer(document, cmark_parser_get_syntax_extensions(parser)) else { return source }
+        defer { free(output) }
+        return String(cString: output)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// The spool directory: `inbox/` where posts arrive, `archive/YYYY-MM-DD/` where they go
+/// once stored, `rejected/` where invalid ones go with a `.error` file beside them.
+/// Nothing is ever deleted.
+public struct Spool: Sendable {
+    public let root: String
+    public var inbox: String { root + "/inbox" }
+    public var archive: String { root + "/archive" }
+    public var rejected: String { root + "/rejected" }
+
+    public init(root: String) {
+        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+    }
+
+    /// Creates the directories that are missing.
+    public func prepare() throws {
+        for directory in [root, inbox, archive, rejected] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+    }
+
+    /// Names that are being written and must be left alone (SPEC: dot files, `.tmp`,
+    /// `.part`, `.swp`, `~`), and the `.error` files of an inbox used as a reject pile.
+    public static func isIgnored(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part") || name.hasSuffix(".swp")
+            || name.hasSuffix("~") || name.isEmpty
+    }
+
+    /// Moves inbox entries to today's archive directory and makes the moves durable.
+    /// Returns the new paths relative to the spool, in order.
+    public func archive(_ names: [String], on date: Date) throws -> [String] {
+        let day = Self.day(date)
+        let directory = archive + "/" + day
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var moved: [String] = []
+        for name in names {
+            let target = try Self.moveUnique(from: inbox + "/" + name, toDirectory: directory, name: name)
+            moved.append("archive/\(day)/\(target)")
+        }
+        if !names.isEmpty {
+            try Self.syncDirectory(directory)
+            try Self.syncDirectory(inbox)
+        }
+        return moved
+    }
+
+    /// Moves an inbox entry to `rejected/` with `NAME.error` beside it, written first so that a
+    /// rejected file never lies there without its reason. Returns the new path relative to the spool.
+    public func reject(_ name: String, report: String) throws -> String {
+        let target = Self.uniqueName(for: name, in: rejected) { candidate in
+            FileManager.default.fileExists(atPath: rejected + "/" + candidate + ".error")
+        }
+        try Self.writeDurably(Array(report.utf8), to: rejected + "/" + target + ".error")
+        if rename(inbox + "/" + name, rejected + "/" + target) != 0 {
+            throw SpoolError(path: inbox + "/" + name, operation: "move to rejected/", code: errno)
+        }
+        try Self.syncDirectory(rejected)
+        try Self.syncDirectory(inbox)
+        return "rejected/" + target
+    }
+
+    /// Writes a file whole under a temporary name, syncs it, then renames it into place, so
+    /// that a reader sees all of it or nothing (how `trobador submit` drops posts).
+    public static func writeDurably(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = directory + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw SpoolError(path: temporary, operation: "create", code: errno) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd)
+                unlink(temporary)
+                throw SpoolError(path: temporary, operation: "write", code: code)
+            }
+            offset += written
+        }
+        if fsync(fd) != 0 {
+            let code = errno
+            close(fd)
+            unlink(temporary)
+            throw SpoolError(path: temporary, operation: "sync", code: code)
+        }
+        close(fd)
+        if rename(temporary, path) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw SpoolError(path: path, operation: "rename into place", code: code)
+        }
+        try syncDirectory(directory)
+    }
+
+    /// fsync on a directory makes the renames into and out of it durable.
+    public static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw SpoolError(path: path, operation: "open directory", code: errno) }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw SpoolError(path: path, operation: "sync directory", code: errno) }
+    }
+
+    static func moveUnique(from source: String, toDirectory directory: String, name: String) throws -> String {
+        let target = uniqueName(for: name, in: directory) { _ in false }
+        if rename(source, directory + "/" + target) != 0 {
+            throw SpoolError(path: source, operation: "move to \(directory)", code: errno)
+        }
+        return target
+    }
+
+    /// `name`, or `stem.2.ext`, `stem.3.ext`... when that name is taken.
+    public static func uniqueName(for name: String, in directory: String, alsoTaken: (String) -> Bool) -> String {
+        func taken(_ candidate: String) -> Bool {
+            var info = stat()
+            return lstat(directory + "/" + candidate, &info) == 0 || alsoTaken(candidate)
+        }
+        if !taken(name) { return name }
+        let ext = (name as NSString).pathExtension
+        let stem = ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
+        var counter = 2
+        while true {
+            let candidate = ext.isEmpty ? "\(stem).\(counter)" : "\(stem).\(counter).\(ext)"
+            if !taken(candidate) { return candidate }
+            counter += 1
+        }
+    }
+
+    /// `YYYY-MM-DD` in the local time zone: the day the operator would say.
+    static func day(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return "\(parts.tm_year + 1900)-" + String(parts.tm_mon + 1).leftPadded(to: 2) + "-" + String(parts.tm_mday).leftPadded(to: 2)
+    }
+}
+
+/// A file-system operation on the spool failed.
+public struct SpoolError: Error, CustomStringConvertible {
+    public var path: String
+    public var operation: String
+    public var code: Int32
+
+    public var description: String { "cannot \(operation) \(path): \(String(cString: strerror(code)))" }
+}

@@ -1,0 +1,80 @@
+import GRDB
+
+/// The state database's tables. Times are integer milliseconds since 1970 (UTC).
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // One row per accepted post file: the first publication, then each update or retraction.
+            try db.execute(sql: """
+                CREATE TABLE posts (
+                    id TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    action TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    source BLOB NOT NULL,
+                    post_json TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    accepted_at INTEGER NOT NULL,
+                    PRIMARY KEY (id, version)
+                );
+                CREATE TABLE media (
+                    post_id TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    alt TEXT,
+                    content_type TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    data BLOB NOT NULL,
+                    PRIMARY KEY (post_id, version, position)
+                );
+                -- One row per (post version, channel): a message to send.
+                CREATE TABLE deliveries (
+                    id INTEGER PRIMARY KEY,
+                    post_id TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    channel TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_at INTEGER NOT NULL,
+                    expires_at INTEGER,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    remote_id TEXT,
+                    remote_url TEXT,
+                    last_http INTEGER,
+                    last_error TEXT,
+                    UNIQUE (post_id, version, channel)
+                );
+                CREATE INDEX deliveries_due ON deliveries (channel, state, next_at);
+                CREATE INDEX deliveries_state ON deliveries (state, updated_at);
+                -- Every attempt, never rewritten once finished.
+                CREATE TABLE attempts (
+                    id INTEGER PRIMARY KEY,
+                    delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+                    number INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    outcome TEXT,
+                    http_status INTEGER,
+                    duration_ms INTEGER,
+                    error TEXT,
+                    remote_id TEXT,
+                    remote_url TEXT
+                );
+                CREATE INDEX attempts_delivery ON attempts (delivery_id, number);
+                """)
+        }
+        return migrator
+    }
+}
+
+extension Date {
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+extension SQLiteStateStore {
+    public func status(latestProblems: Int) throws -> StatusReport {
+        try pool.read { db in
+            var lines: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT channel, state, COUNT(*) AS n FROM deliveries GROUP BY channel, state") {
+                lines[row["channel"], default: [:]][row["state"]] = row["n"]
+            }
+            let channels = lines.keys.sorted().map { StatusReport.ChannelLine(channel: $0, counts: lines[$0]!) }
+            let problems = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT post_id, channel, state, attempts, last_http, last_error, updated_at, next_at FROM deliveries
+                    WHERE state IN ('failed', 'uncertain', 'retrying')
+                    ORDER BY updated_at DESC, id DESC LIMIT ?
+                    """,
+                arguments: [latestProblems]
+            ).map { row in
+                let state: String = row["state"]
+                return StatusReport.Problem(
+                    post: row["post_id"], channel: row["channel"], state: state, attempts: row["attempts"],
+                    http: row["last_http"], error: row["last_error"], at: Date(millis: row["updated_at"]),
+                    nextAt: state == "retrying" ? Date(millis: row["next_at"]) : nil)
+            }
+            return StatusReport(channels: channels, problems: problems)
+        }
+    }
+
+    public func history(postID: String) throws -> PostHistory? {
+        try pool.read { db in
+            let versionRows = try Row.fetchAll(
+                db, sql: "SELECT version, action, accepted_at, file_name, content_hash, post_json FROM posts WHERE id = ? ORDER BY version",
+                arguments: [postID])
+            guard !versionRows.isEmpty else { return nil }
+            let versions = versionRows.map {
+                PostHistory.Version(
+                    version: $0["version"], action: $0["action"], acceptedAt: Date(millis: $0["accepted_at"]),
+                    file: $0["file_name"], contentHash: $0["content_hash"])
+            }
+            let title = versionRows.compactMap { row -> String? in
+                (try? Self.decoder.decode(Post.self, from: Data((row["post_json"] as String).utf8)))?.title
+            }.last
+            var deliveries: [PostHistory.Delivery] = []
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM deliveries WHERE post_id = ? ORDER BY channel, version", arguments: [postID]
+            ) {
+                let attempts = try Row.fetchAll(
+                    db, sql: "SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number, id", arguments: [row["id"] as Int64]
+                ).map { attempt in
+                    PostHistory.Attempt(
+                        number: attempt["number"], startedAt: Date(millis: attempt["started_at"]),
+                        finishedAt: (attempt["finished_at"] as Int64?).map(Date.init(millis:)), outcome: attempt["outcome"],
+                        http: attempt["http_status"], milliseconds: attempt["duration_ms"], error: attempt["error"])
+                }
+                let state: String = row["state"]
+                deliveries.append(PostHistory.Delivery(
+                    channel: row["channel"], version: row["version"], action: row["action"], state: state,
+                    nextAt: DeliveryState(rawValue: state).map { DeliveryState.waiting.contains($0) } == true
+                        ? Date(millis: row["next_at"]) : nil,
+                    remoteID: row["remote_id"], url: row["remote_url"], lastError: row["last_error"], attempts: attempts))
+            }
+            return PostHistory(post: postID, title: title, versions: versions, deliveries: deliveries)
+        }
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import GRDB
+
+/// The state store of one instance: SQLite through GRDB, in WAL mode so that `status` and
+/// `history` read while the daemon writes, with `synchronous = FULL` so that a commit is on
+/// disk when it returns (a power cut loses nothing acknowledged).
+public final class SQLiteStateStore: StateStore {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path`. `readOnly` for the operator commands.
+    public init(path: String, readOnly: Bool = false) throws {
+        var configuration = GRDB.Configuration()
+        configuration.readonly = readOnly
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        }
+        if !readOnly {
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        if !readOnly {
+            try SQLiteSchema.migrator.migrate(pool)
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+
+    // MARK: intake
+
+    public func accept(_ submissions: [Submission], now: Date) async throws -> [AcceptResult] {
+        try await pool.write { db in
+            try submissions.map { try Self.accept($0, now: now, db: db) }
+        }
+    }
+
+    private static func accept(_ submission: Submission, now: Date, db: Database) throws -> AcceptResult {
+        let post = submission.post
+        let existing = try Row.fetchAll(
+            db, sql: "SELECT version, action, content_hash, accepted_at FROM posts WHERE id = ? ORDER BY version",
+            arguments: [post.id]
+        ).map {
+            AcceptancePolicy.StoredVersion(
+                version: $0["version"], action: PostAction(rawValue: $0["action"]) ?? .publish,
+                contentHash: $0["content_hash"], acceptedAt: Date(millis: $0["accepted_at"]))
+        }
+        let existingChannels = existing.isEmpty ? [] : try String.fetchAll(
+            db, sql: "SELECT channel FROM deliveries WHERE post_id = ? GROUP BY channel ORDER BY MIN(id)", arguments: [post.id])
+
+        switch AcceptancePolicy.decide(submission, existing: existing, existingChannels: existingChannels) {
+        case .duplicate(let version):
+            return .duplicate(version: version)
+        case .refuse(let problem):
+            return .refused(problem)
+        case .store(let version, let channels):
+            let json = String(decoding: try encoder.encode(post), as: UTF8.self)
+            try db.execute(
+                sql: """
+                    INSERT INTO posts (id, version, action, content_hash, format, source, post_json, file_name, accepted_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [post.id, version, post.action.rawValue, submission.contentHash, submission.format,
+                            Data(submission.source), json, submission.fileName, now.millis])
+            for (position, file) in submission.media.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO media (post_id, version, position, name, alt, content_type, size, sha256, data)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [post.id, version, position, file.name, file.alt, file.contentType, file.size, file.sha256, Data(file.data)])
+            }
+            var created: [NewDelivery] = []
+            for channel in channels {
+                let state: DeliveryState
+                var due = now
+                if post.action == .publish, let expiry = post.expiresAt, expiry <= now {
+                    state = .cancelled
+                } else if let publishAt = post.publishAt, publishAt > now, post.action == .publish {
+                    state = .scheduled
+                    due = publishAt
+                } else {
+                    state = .pending
+                }
+                let key = AcceptancePolicy.idempotencyKey(postID: post.id, channel: channel, action: post.action, version: version)
+                try db.execute(
+                    sql: """
+                        INSERT INTO deliveries (post_id, version, channel, action, state, next_at, expires_at,
+                                                created_at, updated_at, idempotency_key, last_error)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [post.id, version, channel, post.action.rawValue, state.rawValue, due.millis,
+                                post.action == .publish ? post.expiresAt?.millis : nil, now.millis, now.millis, key,
+                                state == .cancelled ? "expired before it could be published" : nil])
+                created.append(NewDelivery(channel: channel, state: state, due: due))
+            }
+            return .accepted(version: version, deliveries: created)
+        }
+    }
+
+    // MARK: delivery
+
+    public func recoverInterrupted(resendSafe: Set<String>, onUncertain: UncertainPolicy, now: Date) async throws -> [RecoveredDelivery] {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, post_id, channel, attempts FROM deliveries WHERE state = 'in_flight'")
+            var recovered: [RecoveredDelivery] = []
+            for row in rows {
+                let id: Int64 = row["id"]
+                let channel: String = row["channel"]
+                let safe = resendSafe.contains(channel)
+                try db.execute(
+                    sql: """
+                        UPDATE attempts SET finished_at = ?, outcome = 'interrupted',
+                               error = 'interrupted: the daemon stopped before the answer came'
+                        WHERE delivery_id = ? AND finished_at IS NULL
+                        """,
+                    arguments: [now.millis, id])
+                let state: DeliveryState = safe || onUncertain == .retry ? .retrying : .uncertain
+                let note = safe ? "interrupted; sent again with the same idempotency key"
+                    : "interrupted; the network may or may not have published it"
+                try db.execute(
+                    sql: "UPDATE deliveries SET state = ?, next_at = ?, updated_at = ?, last_error = ? WHERE id = ?",
+                    arguments: [state.rawValue, now.millis, now.millis, note, id])
+                recovered.append(RecoveredDelivery(
+                    postID: row["post_id"], channel: channel, attempt: row["attempts"], state: state, wasUncertain: !safe))
+            }
+            return recovered
+        }
+    }
+
+    public func claimDue(channel: String, limit: Int, now: Date) async throws -> ClaimBatch {
+        guard limit > 0 else { return ClaimBatch() }
+        return try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
+                           p.post_json, p.accepted_at
+                    FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
+                    WHERE d.channel = ? AND d.state IN ('pending', 'scheduled', 'retrying') AND d.next_at <= ?
+                    ORDER BY d.next_at, d.id
+                    LIMIT ?
+                    """,
+                arguments: [channel, now.millis, limit])
+            var batch = ClaimBatch()
+            var posts: [String: Post] = [:]
+            for row in rows {
+                let id: Int64 = row["id"]
+                let postID: String = row["post_id"]
+                let version: Int = row["version"]
+                if let expiry: Int64 = row["expires_at"], expiry <= now.millis {
+                    try db.execute(
+                        sql: "UPDATE deliveries SET state = 'cancelled', updated_at = ?, last_error = ? WHERE id = ?",
+                        arguments: [now.millis, "expired before it could be published", id])
+                    batch.expired.append(ExpiredDelivery(postID: postID, channel: channel, expiresAt: Date(millis: expiry)))
+                    continue
+                }
+                let cacheKey = "\(postID)\u{0}\(version)"
+                let post: Post
+                if let cached = posts[cacheKey] {
+                    post = cached
+                } else {
+                    post = try decoder.decode(Post.self, from: Data((row["post_json"] as String).utf8))
+                    posts[cacheKey] = post
+                }
+                let attempt = (row["attempts"] as Int) + 1
+                try db.execute(
+                    sql: "UPDATE deliveries SET state = 'in_flight', attempts = ?, updated_at = ? WHERE id = ?",
+                    arguments: [attempt, now.millis, id])
+                try db.execute(
+                    sql: "INSERT INTO attempts (delivery_id, number, started_at) VALUES (?, ?, ?)",
+                    arguments: [id, attempt, now.millis])
+                let attemptID = db.lastInsertedRowID
+                let media = try Row.fetchAll(
+                    db,
+                    sql: "SELECT name, alt, content_type, size, sha256 FROM media WHERE post_id = ? AND version = ? ORDER BY position",
+                    arguments: [postID, version]
+                ).map { StoredMedia(name: $0["name"], alt: $0["alt"], contentType: $0["content_type"], size: $0["size"], sha256: $0["sha256"]) }
+                let previous = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT remote_id, remote_url FROM deliveries
+                        WHERE post_id = ? AND channel = ? AND version < ? AND remote_id IS NOT NULL
+                        ORDER BY version DESC LIMIT 1
+                        """,
+                    arguments: [postID, channel, version]
+                ).map { Receipt(remoteID: $0["remote_id"], url: $0["remote_url"]) }
+                let message = OutboundMessage(
+                    post: post, version: version, action: PostAction(rawValue: row["action"]) ?? .publish,
+                    channel: channel, idempotencyKey: row["idempotency_key"], attempt: attempt, media: media,
+                    previousReceipt: previous)
+                batch.claimed.append(ClaimedDelivery(
+                    deliveryID: id, attemptID: attemptID, message: message, acceptedAt: Date(millis: row["accepted_at"])))
+            }
+            return batch
+        }
+    }
+
+    public func complete(_ completions: [AttemptCompletion]) async throws {
+        guard !completions.isEmpty else { return }
+        try await pool.write { db in
+            for completion in completions {
+                try db.execute(
+                    sql: """
+                        UPDATE attempts SET finished_at = ?, outcome = ?, http_status = ?, duration_ms = ?, error = ?,
+                               remote_id = ?, remote_url = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [completion.finishedAt.millis, completion.result.rawValue, completion.httpStatus,
+                                completion.milliseconds, completion.error, completion.receipt?.remoteID,
+                                completion.receipt?.url, completion.attemptID])
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET state = ?, next_at = COALESCE(?, next_at), updated_at = ?, last_http = ?,
+                               last_error = ?, remote_id = COALESCE(?, remote_id), remote_url = COALESCE(?, remote_url)
+                        WHERE id = ?
+                        """,
+                    arguments: [completion.newState.rawValue, completion.nextAt?.millis, completion.finishedAt.millis,
+                                completion.httpStatus, completion.error, completion.receipt?.remoteID,
+                                completion.receipt?.url, completion.deliveryID])
+            }
+        }
+    }
+
+    public func nextDueDate(channels: [String]) async throws -> Date? {
+        guard !channels.isEmpty else { return nil }
+        let placeholders = Array(repeating: "?", count: channels.count).joined(separator: ",")
+        let millis = try await pool.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(next_at) FROM deliveries
+                    WHERE state IN ('pending', 'scheduled', 'retrying') AND channel IN (\(placeholders))
+                    """,
+                arguments: StatementArguments(channels))
+        }
+        return millis.map(Date.init(millis:))
+    }
+}

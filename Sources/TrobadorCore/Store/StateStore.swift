@@ -1,0 +1,141 @@
+import Foundation
+
+/// The durable state: posts, deliveries, attempts, receipts. One interface so that the
+/// SQLite store of one instance and a shared PostgreSQL store of many can both serve.
+///
+/// Every method that changes state returns only after the change is on disk.
+public protocol StateStore: Sendable {
+    /// Stores posts read from the inbox, with their deliveries, in one transaction, and says
+    /// for each whether it was accepted, already known, or refused by what is stored.
+    func accept(_ submissions: [Submission], now: Date) async throws -> [AcceptResult]
+
+    /// Attempts that a previous run left open: closes them and decides, per channel,
+    /// whether they are sent again (`resendSafe`) or become `uncertain`.
+    func recoverInterrupted(resendSafe: Set<String>, onUncertain: UncertainPolicy, now: Date) async throws -> [RecoveredDelivery]
+
+    /// Takes up to `limit` due deliveries of `channel`, marks them `in_flight` and opens an
+    /// attempt for each, durably, before any request leaves. Due deliveries past their
+    /// post's `expires_at` are cancelled instead and returned in `expired`.
+    func claimDue(channel: String, limit: Int, now: Date) async throws -> ClaimBatch
+
+    /// Records how attempts ended and what state their deliveries move to.
+    func complete(_ completions: [AttemptCompletion]) async throws
+
+    /// The earliest moment a waiting delivery of one of `channels` becomes due, if any.
+    func nextDueDate(channels: [String]) async throws -> Date?
+
+    /// Per channel counts by state and the latest problems.
+    func status(latestProblems: Int) throws -> StatusReport
+
+    /// Everything known about one post, or nil.
+    func history(postID: String) throws -> PostHistory?
+}
+
+/// A post read from the inbox, ready to be stored.
+public struct Submission: Sendable {
+    public var post: Post
+    public var media: [MediaFile]
+    public var source: [UInt8]
+    public var format: String
+    public var contentHash: String
+    /// The inbox entry's name, for the record.
+    public var fileName: String
+    /// The channels a `publish` goes to (routing already applied). Updates and retractions
+    /// go to the channels of the earlier versions.
+    public var routes: [String]
+
+    public init(post: Post, media: [MediaFile], source: [UInt8], format: String, contentHash: String, fileName: String, routes: [String]) {
+        self.post = post
+        self.media = media
+        self.source = source
+        self.format = format
+        self.contentHash = contentHash
+        self.fileName = fileName
+        self.routes = routes
+    }
+}
+
+/// What became of one submission.
+public enum AcceptResult: Sendable, Equatable {
+    case accepted(version: Int, deliveries: [NewDelivery])
+    /// The same content was accepted before as this version: nothing more to send.
+    case duplicate(version: Int)
+    /// The stored state forbids it (an update to an unknown post, a different post under a known id).
+    case refused(PostProblem)
+}
+
+/// A delivery created by an accepted submission.
+public struct NewDelivery: Sendable, Equatable {
+    public var channel: String
+    public var state: DeliveryState
+    public var due: Date
+}
+
+public struct RecoveredDelivery: Sendable, Equatable {
+    public var postID: String
+    public var channel: String
+    public var attempt: Int
+    /// `retrying` when sent again, `uncertain` when held for an operator.
+    public var state: DeliveryState
+    /// True when the channel cannot drop duplicates: the interrupted attempt may have been published.
+    public var wasUncertain: Bool
+}
+
+/// Deliveries taken by `claimDue`.
+public struct ClaimBatch: Sendable {
+    public var claimed: [ClaimedDelivery]
+    public var expired: [ExpiredDelivery]
+
+    public init(claimed: [ClaimedDelivery] = [], expired: [ExpiredDelivery] = []) {
+        self.claimed = claimed
+        self.expired = expired
+    }
+}
+
+public struct ClaimedDelivery: Sendable {
+    public var deliveryID: Int64
+    public var attemptID: Int64
+    public var message: OutboundMessage
+    /// When the post was accepted, for `max_age`.
+    public var acceptedAt: Date
+}
+
+public struct ExpiredDelivery: Sendable, Equatable {
+    public var postID: String
+    public var channel: String
+    public var expiresAt: Date
+}
+
+/// How one attempt ended and what its delivery becomes.
+public struct AttemptCompletion: Sendable {
+    public enum Result: String, Sendable {
+        case delivered, retry, failed
+    }
+
+    public var deliveryID: Int64
+    public var attemptID: Int64
+    public var finishedAt: Date
+    public var milliseconds: Int
+    public var result: Result
+    public var httpStatus: Int?
+    public var error: String?
+    public var receipt: Receipt?
+    public var newState: DeliveryState
+    public var nextAt: Date?
+
+    public init(
+        deliveryID: Int64, attemptID: Int64, finishedAt: Date, milliseconds: Int, result: Result,
+        httpStatus: Int?, error: String?, receipt: Receipt?, newState: DeliveryState, nextAt: Date?
+    ) {
+        self.deliveryID = deliveryID
+        self.attemptID = attemptID
+        self.finishedAt = finishedAt
+        self.milliseconds = milliseconds
+        self.result = result
+        self.httpStatus = httpStatus
+        self.error = error
+        self.receipt = receipt
+        self.newState = newState
+        self.nextAt = nextAt
+    }
+}

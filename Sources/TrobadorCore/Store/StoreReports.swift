@@ -1,0 +1,64 @@
+import Foundation
+
+/// What `trobador status` shows.
+public struct StatusReport: Sendable, Codable {
+    public struct ChannelLine: Sendable, Codable {
+        public var channel: String
+        /// Count per state name; states with none are absent.
+        public var counts: [String: Int]
+    }
+
+    public struct Problem: Sendable, Codable {
+        public var post: String
+        public var channel: String
+        public var state: String
+        public var attempts: Int
+        public var http: Int?
+        public var error: String?
+        public var at: Date
+        public var nextAt: Date?
+    }
+
+    public var channels: [ChannelLine]
+    /// The latest deliveries that failed, are uncertain or are retrying, newest first.
+    public var problems: [Problem]
+}
+
+/// What `trobador history POST_ID` shows.
+public struct PostHistory: Sendable, Codable {
+    public struct Version: Sendable, Codable {
+        public var version: Int
+        public var action: String
+        public var acceptedAt: Date
+        public var file: String
+        public var contentHash: String
+    }
+
+    public struct Attempt: Sendable, Codable {
+        public var number: Int
+        public var startedAt: Date
+        public var finishedAt: Date?
+        /// `delivered`, `retry`, `failed`, `interrupted`, or nil while in flight.
+        public var outcome: String?
+        public var http: Int?
+        public var milliseconds: Int?
+        public var error: String?
+    }
+
+    public struct Delivery: Sendable, Codable {
+        public var channel: String
+        public var version: Int
+        public var action: String
+        public var state: String
+        public var nextAt: Date?
+        public var remoteID: String?
+        public var url: String?
+        public var lastError: String?
+        public var attempts: [Attempt]
+    }
+
+    public var post: String
+    public var title: String?
+    public var versions: [Version]
+    public var deliveries: [Delivery]
+}

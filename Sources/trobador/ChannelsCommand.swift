@@ -1,0 +1,38 @@
+import ArgumentParser
+import TrobadorChannels
+import TrobadorCore
+
+struct ChannelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "channels", abstract: "The channel types and the configured channels, with their capabilities.")
+
+    @OptionGroup var config: ConfigOption
+
+    func run() async throws {
+        let configuration = try config.load()
+        print("Channel types (built in):")
+        for type in BuiltinChannels.all {
+            let caps = type.capabilities
+            var can: [String] = [caps.formatting.rawValue]
+            if caps.edit { can.append("edit") }
+            if caps.delete { can.append("delete") }
+            if caps.media { can.append("media") }
+            if caps.threads { can.append("threads") }
+            switch caps.idempotency {
+            case .none: can.append("no idempotency")
+            case .key(let name): can.append("idempotent (\(name))")
+            case .overwrite: can.append("idempotent (overwrite)")
+            }
+            print("  \(type.name): \(type.summary)")
+            print("    can: \(can.joined(separator: ", "))")
+            for setting in type.settings {
+                print("    \(setting.key)\(setting.required ? " (required)" : "")\(setting.secret ? " (secret)" : ""): \(setting.help)")
+            }
+        }
+        print("\nConfigured channels (\(configuration.sourcePath ?? "embedded default")):")
+        for channel in configuration.channels {
+            let tags = channel.tags.isEmpty ? "" : " tags=\(channel.tags.joined(separator: ","))"
+            print("  \(channel.name): \(channel.type)\(channel.enabled ? "" : " (disabled)")\(tags)")
+        }
+    }
+}

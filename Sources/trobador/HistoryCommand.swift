@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import TrobadorCore
+
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Everything that happened to one post: its versions, and per channel every attempt.")
+
+    @Argument(help: "The post id.")
+    var postID: String
+
+    @OptionGroup var config: ConfigOption
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() async throws {
+        let configuration = try config.load()
+        let store = try openStateForReading(configuration)
+        guard let history = try store.history(postID: postID) else {
+            printError("No post with the id \"\(postID)\" in \(configuration.statePath).")
+            throw ExitCode(1)
+        }
+        if json {
+            print(try jsonText(history))
+            return
+        }
+        print(history.title.map { "\(history.post): \($0)" } ?? history.post)
+        for version in history.versions {
+            print("  version \(version.version): \(version.action), accepted \(LocalTime.text(version.acceptedAt)) from \(version.file)")
+        }
+        for delivery in history.deliveries {
+            var line = "\n\(delivery.channel) (version \(delivery.version), \(delivery.action)): \(delivery.state)"
+            if let next = delivery.nextAt { line += ", next attempt at \(LocalTime.text(next))" }
+            print(line)
+            if let id = delivery.remoteID { print("  remote id: \(id)") }
+            if let url = delivery.url { print("  url: \(url)") }
+            if delivery.attempts.isEmpty { print("  no attempt yet") }
+            for attempt in delivery.attempts {
+                var text = "  #\(attempt.number)  \(LocalTime.text(attempt.startedAt))  \(attempt.outcome ?? "in flight")"
+                if let http = attempt.http { text += "  HTTP \(http)" }
+                if let ms = attempt.milliseconds { text += "  \(ms) ms" }
+                if let error = attempt.error { text += "\n      \(error)" }
+                print(text)
+            }
+        }
+    }
+}

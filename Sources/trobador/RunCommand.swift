@@ -1,0 +1,40 @@
+import ArgumentParser
+import CurlHTTP
+import Foundation
+import TrobadorChannels
+import TrobadorCore
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the daemon in the foreground (systemd runs it like this).")
+
+    @OptionGroup var config: ConfigOption
+
+    @Option(help: "Log line format: logfmt or json (default: the configuration's [log] format).")
+    var logFormat: LogFormatOption?
+
+    func run() async throws {
+        let configuration = try config.load()
+        let log = EventLog(
+            format: logFormat?.format ?? configuration.log.format, file: configuration.log.file,
+            secrets: configuration.channels.flatMap(\.secretValues))
+        let http = CurlHTTPClient()
+        defer { http.shutdown() }
+        let daemon = Daemon(configuration: configuration, channelTypes: BuiltinChannels.all, http: http, log: log)
+        do {
+            let status = try await daemon.run(signals: ProcessSignals.stream())
+            if status != 0 { throw ExitCode(status) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            log.log(LogEvent(.stopped, level: .error, error: "\(error)"))
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum LogFormatOption: String, ExpressibleByArgument, CaseIterable {
+    case logfmt, json
+
+    var format: LogFormat { self == .json ? .json : .logfmt }
+}
