@@ -66,10 +66,10 @@ extension ConfigurationLoader {
         let typeList = "known types: " + knownTypes.joined(separator: ", ")
         let type = reader.string("type")
         if reader.value("type") == nil {
-            reader.missing("\(reader.title) has no `type`: add type = \"...\"; \(typeList)")
+            reader.missing("\(reader.title) has no `type`: add type = \"...\" (\(typeList))")
         } else if let type, channelTypes[type] == nil {
             let hint = KeySuggestion.hint(for: type, among: knownTypes)
-            reader.error("unknown channel type `\(type)` in \(reader.title)\(hint); \(typeList)", atValueOf: "type")
+            reader.error("unknown channel type `\(type)` in \(reader.title) (\(typeList))\(hint)", atValueOf: "type")
         }
         let specs = type.flatMap { channelTypes[$0] }
 
@@ -176,7 +176,7 @@ extension ConfigurationLoader {
             guard let channel = blocks.configs.first(where: { $0.name == name }) else {
                 let hint = KeySuggestion.hint(for: name, among: names)
                 let known = names.isEmpty ? "no channel is configured" : "channels: " + names.joined(separator: ", ")
-                diagnostics.error("`defaults` in [delivery] names `\(name)`, which is not a configured channel\(hint); \(known)", at: defaultsPosition)
+                diagnostics.error("`defaults` in [delivery] names `\(name)`, which is not a configured channel (\(known))\(hint)", at: defaultsPosition)
                 continue
             }
             if !channel.enabled {

@@ -86,9 +86,14 @@ public struct ConfigurationLoader: Sendable {
         let directory = ConfigurationPaths.directory(of: path, workingDirectory: FileManager.default.currentDirectoryPath)
         let root = ConfigurationTableReader(table: document, ref: .root, title: "the top level", diagnostics: diagnostics)
         for key in document.keys where !Self.topLevelKeys.contains(key) {
-            let hint = KeySuggestion.hint(for: key, among: Self.topLevelKeys)
-            let what = document[key]?.table != nil ? "section [\(key)]" : "key `\(key)` at the top level"
-            root.error("unknown \(what)\(hint); known: \(Self.topLevelKeys.joined(separator: ", "))", atKey: key)
+            let known = " (known: \(Self.topLevelKeys.joined(separator: ", ")))"
+            if document[key]?.table != nil {
+                let hint = KeySuggestion.closest(to: key, among: Self.topLevelKeys).map { "; did you mean [\($0)]?" } ?? known
+                root.error("unknown section [\(key)]\(hint)", atKey: key)
+            } else {
+                let hint = KeySuggestion.hint(for: key, among: Self.topLevelKeys)
+                root.error("unknown key `\(key)` at the top level\(hint.isEmpty ? known : hint)", atKey: key)
+            }
         }
 
         var configuration = Configuration(

@@ -10,8 +10,9 @@
 ///
 /// What it does not handle, by design: a dotted key (`a.b = 1`) is filed under its first segment
 /// only; keys inside inline tables (`token = { env = "X" }`) and arrays are not recorded, so
-/// callers fall back to the enclosing key; a `[a.b]` header is also filed as key `b` of `a` (its
-/// last `[[a]]` element, if `a` is an array of tables), positioned at the header.
+/// callers fall back to the enclosing key. A header is also filed as a key of the table above
+/// it, positioned at the header: `[spool]` as key `spool` of the root, `[a.b]` as key `b` of `a`
+/// (of its last `[[a]]` element if `a` is an array of tables).
 struct TOMLKeyLocator: Sendable {
     /// A 1-based line and column (Unicode scalars), as TOMLKit reports parse errors.
     struct Position: Sendable, Equatable {
@@ -59,12 +60,13 @@ struct TOMLKeyLocator: Sendable {
                     current = .table(name)
                 }
                 headers[current] = headers[current] ?? start
-                if segments.count > 1 {
-                    let parentName = segments.dropLast().joined(separator: ".")
-                    let parent = elementCounts[parentName].map { TableRef.element(parentName, $0 - 1) }
-                        ?? .table(parentName)
-                    record(segments[segments.count - 1], in: parent, at: KeyPosition(key: start, value: start))
-                }
+                // The header also defines a key of the table above it: `[spool]` is key `spool` of
+                // the root, `[channel.headers]` key `headers` of the last `[[channel]]`.
+                let parentName = segments.dropLast().joined(separator: ".")
+                let parent: TableRef = parentName.isEmpty
+                    ? .root
+                    : elementCounts[parentName].map { .element(parentName, $0 - 1) } ?? .table(parentName)
+                record(segments[segments.count - 1], in: parent, at: KeyPosition(key: start, value: start))
                 scanner.skipToEndOfLine()
             } else {
                 let segments = scanner.readKeySegments()
