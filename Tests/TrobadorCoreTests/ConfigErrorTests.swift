@@ -78,7 +78,7 @@ import Testing
             "t.toml:2:11: `max_age` in [delivery]: `2 weeks` is not a duration: write a whole number and a unit (d, h, m, s, ms), such as \"90s\", \"30m\", \"48h\" or \"1h30m\"",
             "t.toml:4:17: `max_file_size` in [posts]: `1.5MiB` is not a size: write a whole number of bytes or a number and a unit (B, KiB, MiB, GiB, kB, MB, GB), such as \"512KiB\" or \"1MiB\"",
             "t.toml:9:8: `rate` in [[channel]] `outbox`: `fast` is not a rate: write a count of requests, a slash and a period, such as \"1/s\", \"300/5m\" or \"10/1h\"",
-            "t.toml:10:11: `timeout` in [[channel]] `outbox` must be text (in quotes), not a whole number",
+            "t.toml:10:11: `timeout` in [[channel]] `outbox` must be a duration in quotes, such as \"30s\" or \"1h30m\", not a whole number",
         ])
     }
 

@@ -41,9 +41,9 @@ struct ConfigurationTableReader {
 
     // MARK: Typed values
 
-    func string(_ key: String, allowEmpty: Bool = false) -> String? {
+    func string(_ key: String, allowEmpty: Bool = false, expected: String = "text (in quotes)") -> String? {
         guard let value = value(key) else { return nil }
-        guard let text = value.string else { return wrongType(key, value, expected: "text (in quotes)") }
+        guard let text = value.string else { return wrongType(key, value, expected: expected) }
         guard allowEmpty || !text.isEmpty else {
             error("`\(key)` in \(title) must not be empty", atValueOf: key)
             return nil
@@ -106,11 +106,15 @@ struct ConfigurationTableReader {
     }
 
     func duration(_ key: String) -> Duration? {
-        syntax(key) { text throws(ConfigValueSyntax.Failure) in try ConfigValueSyntax.duration(text) }
+        syntax(key, expected: "a duration in quotes, such as \"30s\" or \"1h30m\"") { text throws(ConfigValueSyntax.Failure) in
+            try ConfigValueSyntax.duration(text)
+        }
     }
 
     func rate(_ key: String) -> Rate? {
-        syntax(key) { text throws(ConfigValueSyntax.Failure) in try ConfigValueSyntax.rate(text) }
+        syntax(key, expected: "a rate in quotes, such as \"1/s\" or \"300/5m\"") { text throws(ConfigValueSyntax.Failure) in
+            try ConfigValueSyntax.rate(text)
+        }
     }
 
     /// A size written as text (`"1MiB"`) or as a whole number of bytes; at least one byte.
@@ -122,9 +126,9 @@ struct ConfigurationTableReader {
             }
             return number
         }
-        guard let bytes = syntax(key, { text throws(ConfigValueSyntax.Failure) in try ConfigValueSyntax.size(text) }) else {
-            return nil
-        }
+        let expected = "a size such as \"1MiB\" or a whole number of bytes"
+        guard let bytes = syntax(key, expected: expected, { text throws(ConfigValueSyntax.Failure) in try ConfigValueSyntax.size(text) })
+        else { return nil }
         guard bytes >= 1 else {
             error("`\(key)` in \(title) must be at least 1 byte", atValueOf: key)
             return nil
@@ -137,8 +141,8 @@ struct ConfigurationTableReader {
         string(key).map { ConfigurationPaths.resolve($0, against: directory) }
     }
 
-    private func syntax<T>(_ key: String, _ parse: (String) throws(ConfigValueSyntax.Failure) -> T) -> T? {
-        guard let text = string(key) else { return nil }
+    private func syntax<T>(_ key: String, expected: String, _ parse: (String) throws(ConfigValueSyntax.Failure) -> T) -> T? {
+        guard let text = string(key, expected: expected) else { return nil }
         do {
             return try parse(text)
         } catch {

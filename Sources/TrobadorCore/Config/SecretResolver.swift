@@ -38,7 +38,8 @@ struct SecretResolver: Sendable {
         }
         let keys = table.keys
         if let unknown = keys.first(where: { !sourceKeys.contains($0) }) {
-            throw Failure(message: "unknown key `\(unknown)` in `\(key)`\(KeySuggestion.hint(for: unknown, among: sourceKeys)): \(usage)")
+            let hint = KeySuggestion.hint(for: unknown, among: sourceKeys)
+            throw Failure(message: "unknown key `\(unknown)` in `\(key)`" + (hint.isEmpty ? ": \(usage)" : hint))
         }
         guard keys.count == 1, let source = keys.first else {
             if keys.isEmpty { throw Failure(message: "`\(key)` is an empty table: \(usage)") }

@@ -39,7 +39,10 @@ struct TOMLKeyLocator: Sendable {
     private(set) var keys: [TableRef: [String: KeyPosition]] = [:]
 
     init(source: String) {
-        var scanner = Scanner(Array(source.unicodeScalars))
+        var scalars = Array(source.unicodeScalars)
+        // toml++ skips a byte order mark without counting it as a column.
+        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+        var scanner = Scanner(scalars)
         var current = TableRef.root
         var elementCounts: [String: Int] = [:]
 
