@@ -98,6 +98,14 @@ import Testing
         ])
     }
 
+    @Test func a_plain_setting_cannot_come_from_the_environment() {
+        let text = "[[channel]]\nname = \"m\"\ntype = \"mastodon\"\ntoken = \"t\"\nurl = { env = \"URL\" }\n"
+        #expect(ConfigFixtures.problems(text, environment: ["URL": "https://x.example"]) == [
+            "t.toml:5:7: `url` in [[channel]] `m` is not a secret, so it cannot come from a credential, "
+                + "the environment or a file: write it as text in quotes",
+        ])
+    }
+
     @Test func a_secret_never_appears_in_an_error() {
         let text = "[[channel]]\nname = \"d\"\ntype = \"discord\"\nurl = { env = \"HOOK\" }\n"
         let problems = ConfigFixtures.problems(text, environment: ["HOOK": "not-a-url-SECRET42"])

@@ -108,6 +108,13 @@ extension ConfigurationLoader {
     }
 
     private func readSetting(_ spec: ChannelSettingSpec, _ reader: ConfigurationTableReader) -> SettingValue? {
+        if spec.kind == .string || spec.kind == .url, let table = reader.value(spec.key)?.table,
+           table.keys.contains(where: SecretResolver.sourceKeys.contains) {
+            reader.error(
+                "`\(spec.key)` in \(reader.title) is not a secret, so it cannot come from a credential, "
+                    + "the environment or a file: write it as text in quotes", atValueOf: spec.key)
+            return nil
+        }
         switch spec.kind {
         case .string:
             return reader.string(spec.key).map(SettingValue.string)
