@@ -14,6 +14,9 @@ public struct Configuration: Sendable {
     /// `plugin_dirs`: extra plugin directories, searched after the built-in ones.
     public var pluginDirectories: [String]
     public var channels: [ChannelConfig]
+    /// Things worth saying at start that do not stop the daemon (a literal secret in a file
+    /// others can read), in `path:line:column: warning: message` form. Empty for the default.
+    public var warnings: [ConfigurationProblem] = []
 
     public init(
         sourcePath: String?, spoolDirectory: String, statePath: String, log: LogSettings = LogSettings(),
