@@ -12,9 +12,9 @@ struct ConfigOption: ParsableArguments {
     func load() throws -> Configuration {
         let loader = ConfigurationLoader(channelTypes: BuiltinChannels.settingSpecs)
         do {
-            return try loader.locateAndLoad(explicitPath: path, workingDirectory: FileManager.default.currentDirectoryPath)
+            return try loader.load(explicitPath: path, workingDirectory: FileManager.default.currentDirectoryPath)
         } catch {
-            for problem in error.problems { printError(problem.description) }
+            for problem in error.problems + error.warnings { printError(problem.description) }
             throw ExitCode(2)
         }
     }

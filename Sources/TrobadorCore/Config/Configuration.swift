@@ -101,7 +101,7 @@ public struct Rate: Sendable, Equatable, CustomStringConvertible {
         self.period = period
     }
 
-    public var description: String { "\(count)/\(period)" }
+    public var description: String { "\(count)/\(ConfigValueSyntax.text(for: period))" }
 }
 
 /// A secret value: its text is reachable only through `value`, and it prints as `***`.

@@ -1,0 +1,160 @@
+import CurlHTTP
+import Foundation
+import Testing
+import TrobadorChannels
+import TrobadorTestSupport
+@testable import TrobadorCore
+
+@Suite("delivery engine, with the SQLite store and a loopback receiver")
+struct DeliveryEngineTests {
+    struct Harness {
+        let directory: TemporaryDirectory
+        let store: SQLiteStateStore
+        let engine: DeliveryEngine
+        let logPipe: LogCapture
+
+        init(receiverURL: String, settings: DeliverySettings, resendIsSafe: Bool = true, concurrency: Int = 4) async throws {
+            directory = try TemporaryDirectory("engine")
+            store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+            logPipe = try LogCapture(directory: directory)
+            let channel = ChannelConfig(name: "hook", type: "webhook", settings: ["url": .string(receiverURL)])
+            let adapter = try BuiltinChannels.all.first { $0.name == "webhook" }!
+                .makeAdapter(for: channel, context: ChannelContext(http: CurlHTTPClient(), spoolDirectory: directory.path))
+            engine = DeliveryEngine(
+                lanes: [.init(name: "hook", adapter: adapter, concurrency: concurrency, resendIsSafe: resendIsSafe)],
+                store: store, log: logPipe.log, settings: settings,
+                policy: RetryPolicy(settings: settings, jitter: { 1.0 }))
+        }
+
+        func submit(_ id: String) async throws {
+            let post = Post(id: id, title: "Titre", body: "Corps du message.")
+            let source = Array("---\nid: \(id)\n---\nCorps du message.\n".utf8)
+            let results = try await store.accept(
+                [Submission(post: post, media: [], source: source, format: "markdown", contentHash: ContentHash.sha256Hex(source), fileName: id + ".md", routes: ["hook"])],
+                now: Date())
+            guard case .accepted = results.first else { throw CocoaError(.validationMultipleErrors) }
+            await engine.wake()
+        }
+    }
+
+    @Test func retries_after_503_with_backoff_then_delivers() async throws {
+        let receiver = try await LoopbackReceiver { _, index in index < 2 ? .init(status: 503, body: "busy") : .init(status: 200) }
+        let settings = DeliverySettings(firstRetry: .milliseconds(300))
+        let harness = try await Harness(receiverURL: receiver.url, settings: settings)
+        defer { harness.directory.remove() }
+        try await harness.submit("p1")
+        let run = Task { await harness.engine.run() }
+        defer { run.cancel() }
+
+        #expect(await receiver.wait(timeout: .seconds(10)) { $0.count == 3 })
+        let times = receiver.requests.map(\.at)
+        // Backoff: 300 ms, then 600 ms (jitter fixed at 1.0 here).
+        #expect(times[1].timeIntervalSince(times[0]) >= 0.29)
+        #expect(times[2].timeIntervalSince(times[1]) >= 0.59)
+        #expect(await harness.logPipe.waitFor("event=delivered post=p1 channel=hook attempt=3 http=200"))
+        let retrying = harness.logPipe.lines.filter { $0.contains("event=retrying") }
+        #expect(retrying.count == 2)
+        #expect(retrying.first?.contains("attempt=1 http=503") == true)
+        #expect(retrying.first?.contains("next_in=300ms") == true)
+        #expect(retrying.first?.contains("error=\"service unavailable: busy\"") == true)
+
+        let history = try #require(try harness.store.history(postID: "p1"))
+        #expect(history.deliveries.first?.state == "delivered")
+        #expect(history.deliveries.first?.attempts.map(\.outcome) == ["retry", "retry", "delivered"])
+        #expect(history.deliveries.first?.attempts.map(\.http) == [503, 503, 200])
+        await receiver.stop()
+    }
+
+    @Test func a_400_fails_at_once_after_exactly_one_attempt_with_the_reason() async throws {
+        let receiver = try await LoopbackReceiver { _, _ in .init(status: 400, body: #"{"error":"unknown field"}"#) }
+        let harness = try await Harness(receiverURL: receiver.url, settings: DeliverySettings(firstRetry: .milliseconds(100)))
+        defer { harness.directory.remove() }
+        try await harness.submit("p2")
+        let run = Task { await harness.engine.run() }
+        defer { run.cancel() }
+        #expect(await harness.logPipe.waitFor("event=failed post=p2 channel=hook attempt=1 http=400"))
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(receiver.count == 1)
+        let history = try #require(try harness.store.history(postID: "p2"))
+        #expect(history.deliveries.first?.state == "failed")
+        #expect(history.deliveries.first?.lastError?.contains("unknown field") == true)
+        await receiver.stop()
+    }
+
+    @Test func gives_up_after_max_attempts_and_says_why() async throws {
+        let receiver = try await LoopbackReceiver { _, _ in .init(status: 502, body: "") }
+        let settings = DeliverySettings(maxAttempts: 3, firstRetry: .milliseconds(50))
+        let harness = try await Harness(receiverURL: receiver.url, settings: settings)
+        defer { harness.directory.remove() }
+        try await harness.submit("p3")
+        let run = Task { await harness.engine.run() }
+        defer { run.cancel() }
+        #expect(await harness.logPipe.waitFor("event=failed post=p3 channel=hook attempt=3 http=502"))
+        #expect(harness.logPipe.lines.last { $0.contains("event=failed") }?.contains("gave up after 3 attempts") == true)
+        #expect(receiver.count == 3)
+        await receiver.stop()
+    }
+
+    @Test func an_attempt_interrupted_by_a_crash_is_resent_with_the_same_key_on_an_idempotent_channel() async throws {
+        let receiver = try await LoopbackReceiver()
+        let harness = try await Harness(receiverURL: receiver.url, settings: DeliverySettings())
+        defer { harness.directory.remove() }
+        try await harness.submit("p4")
+        // A run that claimed the delivery and died before the answer.
+        let claimed = try await harness.store.claimDue(channel: "hook", limit: 10, now: Date())
+        #expect(claimed.claimed.count == 1)
+        let key = claimed.claimed[0].message.idempotencyKey
+
+        try await harness.engine.recover()
+        let run = Task { await harness.engine.run() }
+        defer { run.cancel() }
+        #expect(await receiver.wait { $0.count == 1 })
+        #expect(receiver.requests[0].header("webhook-id") == key)
+        #expect(await harness.logPipe.waitFor("event=delivered post=p4 channel=hook attempt=2"))
+        let history = try #require(try harness.store.history(postID: "p4"))
+        #expect(history.deliveries.first?.attempts.map(\.outcome) == ["interrupted", "delivered"])
+        await receiver.stop()
+    }
+
+    @Test func an_interrupted_attempt_on_a_channel_without_idempotency_is_held_as_uncertain() async throws {
+        let receiver = try await LoopbackReceiver()
+        let harness = try await Harness(
+            receiverURL: receiver.url, settings: DeliverySettings(onUncertain: .hold), resendIsSafe: false)
+        defer { harness.directory.remove() }
+        try await harness.submit("p5")
+        _ = try await harness.store.claimDue(channel: "hook", limit: 10, now: Date())
+        try await harness.engine.recover()
+        let run = Task { await harness.engine.run() }
+        defer { run.cancel() }
+        #expect(await harness.logPipe.waitFor("event=uncertain post=p5 channel=hook attempt=1"))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(receiver.count == 0)
+        #expect(try harness.store.history(postID: "p5")?.deliveries.first?.state == "uncertain")
+        await receiver.stop()
+    }
+}
+
+/// An `EventLog` writing to a file the test reads back.
+final class LogCapture: Sendable {
+    let log: EventLog
+    let path: String
+
+    init(directory: TemporaryDirectory) throws {
+        path = directory.file("events.log")
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        log = EventLog(standardError: fd)
+    }
+
+    var lines: [String] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    func waitFor(_ text: String, timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if lines.contains(where: { $0.contains(text) }) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+}

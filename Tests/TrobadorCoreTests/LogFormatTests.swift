@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import TrobadorCore
+
+@Suite("log lines")
+struct LogFormatTests {
+    static let time = Date(timeIntervalSince1970: 1_782_028_800.412)
+
+    @Test func logfmt_keys_come_in_spec_order_with_values_quoted_only_when_needed() {
+        let line = LogFormatter(format: .logfmt).line(for: LogEvent(
+            .delivered, time: Self.time, post: "fete-musique-2026", channel: "mastodon", attempt: 1, http: 200,
+            milliseconds: 142, remoteID: "113245", url: "https://mastodon.social/@region/113245"))
+        #expect(line == "ts=2026-06-21T08:00:00.412Z level=info event=delivered post=fete-musique-2026 channel=mastodon attempt=1 http=200 ms=142 remote_id=113245 url=https://mastodon.social/@region/113245")
+    }
+
+    @Test func retrying_line_matches_the_spec_example() {
+        let line = LogFormatter(format: .logfmt).line(for: LogEvent(
+            .retrying, level: .warning, time: Self.time.addingTimeInterval(0.118), post: "fete-musique-2026", channel: "discord-culture",
+            attempt: 1, http: 503, milliseconds: 88, nextIn: .seconds(5), error: "service unavailable"))
+        #expect(line == #"ts=2026-06-21T08:00:00.530Z level=warning event=retrying post=fete-musique-2026 channel=discord-culture attempt=1 http=503 ms=88 next_in=5s error="service unavailable""#)
+    }
+
+    @Test func quotes_and_newlines_are_escaped_so_a_line_stays_one_line() {
+        let line = LogFormatter(format: .logfmt).line(for: LogEvent(.rejected, level: .error, time: Self.time, error: "bad \"x\"\nnext", file: "inbox/a b.md"))
+        #expect(line == #"ts=2026-06-21T08:00:00.412Z level=error event=rejected error="bad \"x\"\nnext" file="inbox/a b.md""#)
+    }
+
+    @Test func json_has_the_same_keys_in_the_same_order() throws {
+        let line = LogFormatter(format: .json).line(for: LogEvent(.delivered, time: Self.time, post: "p", channel: "c", attempt: 2, http: 200, milliseconds: 5))
+        #expect(line == #"{"ts":"2026-06-21T08:00:00.412Z","level":"info","event":"delivered","post":"p","channel":"c","attempt":2,"http":200,"ms":5}"#)
+        #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) is [String: Any])
+    }
+
+    @Test func durations_read_like_an_operator_would_say_them() {
+        #expect(LogEvent.shortDuration(.milliseconds(450)) == "450ms")
+        #expect(LogEvent.shortDuration(.seconds(5)) == "5s")
+        #expect(LogEvent.shortDuration(.seconds(150)) == "2m30s")
+        #expect(LogEvent.shortDuration(.seconds(3600)) == "1h")
+    }
+
+    @Test func secrets_never_reach_a_line() throws {
+        let path = NSTemporaryDirectory() + "/secret-\(UUID().uuidString).log"
+        defer { unlink(path) }
+        let fd = open(path, O_WRONLY | O_CREAT, 0o600)
+        let log = EventLog(standardError: fd, secrets: ["s3cr3t-token"])
+        log.log(LogEvent(.failed, level: .error, error: "401 for https://api.example.org/bots3cr3t-token/send"))
+        close(fd)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!text.contains("s3cr3t-token"))
+        #expect(text.contains("bot***/send"))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TrobadorTestSupport
+@testable import TrobadorCore
+
+@Suite("SQLite state store")
+struct StoreTests {
+    static func submission(_ post: Post, body: String? = nil, routes: [String] = ["a", "b"]) -> Submission {
+        let source = Array((body ?? "\(post.id) \(post.action) \(post.body)").utf8)
+        return Submission(post: post, media: [], source: source, format: "markdown", contentHash: ContentHash.sha256Hex(source), fileName: post.id + ".md", routes: routes)
+    }
+
+    @Test func accepts_then_sees_a_duplicate_then_refuses_a_different_post_under_the_same_id() async throws {
+        let directory = try TemporaryDirectory("store")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let post = Post(id: "carte-jeune", body: "Un")
+        let now = Date()
+        let first = try await store.accept([Self.submission(post)], now: now)
+        guard case .accepted(1, let deliveries)? = first.first else {
+            Issue.record("first drop is accepted as version 1: \(first)")
+            return
+        }
+        #expect(deliveries.map(\.channel) == ["a", "b"])
+        #expect(deliveries.allSatisfy { $0.state == .pending })
+        #expect(try await store.accept([Self.submission(post)], now: now) == [.duplicate(version: 1)])
+        guard case .refused(let problem) = try await store.accept([Self.submission(Post(id: "carte-jeune", body: "Deux"))], now: now).first else {
+            Issue.record("a different post under a known id needs action: update")
+            return
+        }
+        #expect(problem.hint?.contains("action: update") == true)
+    }
+
+    @Test func an_update_goes_to_the_channels_of_the_first_version_and_a_retraction_after_it() async throws {
+        let directory = try TemporaryDirectory("store")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let now = Date()
+        _ = try await store.accept([Self.submission(Post(id: "fete", body: "v1"), routes: ["mastodon", "discord"])], now: now)
+        let update = try await store.accept([Self.submission(Post(id: "fete", action: .update, body: "v2"), routes: [])], now: now)
+        guard case .accepted(2, let deliveries)? = update.first else {
+            Issue.record("update stored as version 2: \(update)")
+            return
+        }
+        #expect(deliveries.map(\.channel) == ["mastodon", "discord"])
+        let retract = try await store.accept([Self.submission(Post(id: "fete", action: .retract), routes: [])], now: now)
+        guard case .accepted(3, _)? = retract.first else {
+            Issue.record("retraction stored as version 3: \(retract)")
+            return
+        }
+        guard case .refused? = try await store.accept([Self.submission(Post(id: "fete", action: .update, body: "v4"), routes: [])], now: now).first else {
+            Issue.record("a retracted post cannot be updated")
+            return
+        }
+        guard case .refused? = try await store.accept([Self.submission(Post(id: "inconnu", action: .update, body: "x"), routes: [])], now: now).first else {
+            Issue.record("an update to an unknown id is refused")
+            return
+        }
+    }
+
+    @Test func scheduled_posts_wait_and_expired_ones_are_cancelled() async throws {
+        let directory = try TemporaryDirectory("store")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let now = Date()
+        let later = Post(id: "later", body: "x", publishAt: now.addingTimeInterval(60))
+        let gone = Post(id: "gone", body: "x", expiresAt: now.addingTimeInterval(-60))
+        _ = try await store.accept([Self.submission(later, routes: ["a"]), Self.submission(gone, routes: ["a"])], now: now)
+        #expect(try await store.claimDue(channel: "a", limit: 10, now: now).claimed.isEmpty)
+        let due = try #require(try await store.nextDueDate(channels: ["a"]))
+        #expect(abs(due.timeIntervalSince(now.addingTimeInterval(60))) < 0.01)
+        #expect(try await store.claimDue(channel: "a", limit: 10, now: now.addingTimeInterval(61)).claimed.map(\.message.post.id) == ["later"])
+        #expect(try store.status(latestProblems: 5).channels.first?.counts["cancelled"] == 1)
+    }
+
+    @Test func claiming_records_the_attempt_before_the_request_and_idempotency_keys_are_stable() async throws {
+        let directory = try TemporaryDirectory("store")
+        defer { directory.remove() }
+        let path = directory.file("state.sqlite")
+        let store = try SQLiteStateStore(path: path)
+        _ = try await store.accept([Self.submission(Post(id: "p", body: "x"), routes: ["a"])], now: Date())
+        let batch = try await store.claimDue(channel: "a", limit: 10, now: Date())
+        #expect(batch.claimed.count == 1)
+        #expect(batch.claimed[0].message.idempotencyKey == AcceptancePolicy.idempotencyKey(postID: "p", channel: "a", action: .publish, version: 1))
+        // Another connection (another process) sees the attempt open.
+        let reader = try SQLiteStateStore(path: path, readOnly: true)
+        let history = try #require(try reader.history(postID: "p"))
+        #expect(history.deliveries[0].state == "in_flight")
+        #expect(history.deliveries[0].attempts.count == 1)
+        #expect(history.deliveries[0].attempts[0].outcome == nil)
+    }
+}
