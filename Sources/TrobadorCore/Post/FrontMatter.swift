@@ -25,7 +25,8 @@ struct FrontMatter: Sendable, Equatable {
                 hint: "Add a line with only \"---\" after the last field (such as title: or tags:), before the text of the post."
             ))
         }
-        let yaml = closing > 1 ? String(text[lines[1].lowerBound..<lines[closing - 1].upperBound]) : ""
+        // Up to the closing fence, keeping the last line's newline (a block scalar ends with it).
+        let yaml = String(text[lines[1].lowerBound..<lines[closing].lowerBound])
         // Line numbers are 1-based: the closing fence is on line closing + 1.
         var bodyIndex = closing + 1
         // One blank line between the closing fence and the text is layout, not content.

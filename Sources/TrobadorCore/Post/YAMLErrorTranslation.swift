@@ -15,7 +15,11 @@ enum YAMLErrorTranslation {
             if let context, context.mark.line != mark.line || context.mark.column != mark.column {
                 message += " (\(context.text) that starts on line \(context.mark.line + lineOffset), column \(context.mark.column))"
             }
-            return PostProblem(line: mark.line + lineOffset, column: mark.column, message: message, hint: hint(for: problem))
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            let from = max(1, min(context?.mark.line ?? mark.line, mark.line) - 1)
+            let nearby = lines.dropFirst(from - 1).prefix(mark.line - from + 1)
+            return PostProblem(line: mark.line + lineOffset, column: mark.column, message: message,
+                               hint: hint(for: problem, nearby: nearby.map(String.init), at: character(at: mark, in: lines)))
         case .duplicatedKeysInMapping(let duplicates, let context):
             let name = duplicates.first ?? ""
             let position = secondOccurrence(of: name, after: context.mark, in: yaml)
@@ -32,12 +36,23 @@ enum YAMLErrorTranslation {
         }
     }
 
-    private static func hint(for problem: String) -> String {
+    /// The character at a libyaml mark (columns count Unicode scalars), if any.
+    private static func character(at mark: Mark, in lines: [Substring]) -> Unicode.Scalar? {
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let scalars = Array(lines[mark.line - 1].unicodeScalars)
+        return mark.column >= 1 && mark.column <= scalars.count ? scalars[mark.column - 1] : nil
+    }
+
+    /// A hint for libyaml's `problem`, looking at the lines around it and the character it stopped at.
+    private static func hint(for problem: String, nearby: [String], at character: Unicode.Scalar?) -> String {
+        if character == "\t" || problem.contains("tab") {
+            return "Indent the front matter with spaces, not tabs."
+        }
+        if nearby.contains(where: { $0.contains("[#") || $0.contains(", #") || $0.contains(": #") }) {
+            return "In the front matter, # starts a comment: write tags without it, as tags: [culture, musique], or in quotes, as \"#culture\"."
+        }
         if problem.contains("mapping values are not allowed") {
             return "A value that contains \": \" must be in quotes, for example title: \"Fête de la musique : le programme\". Also check that this line is indented like the fields around it."
-        }
-        if problem.contains("tab") {
-            return "Indent the front matter with spaces, not tabs."
         }
         if problem.contains("cannot start any token") {
             return "A value that starts with @, `, %, # or | must be in quotes, for example tags: [\"#culture\"] or title: \"@Occitanie\"."
