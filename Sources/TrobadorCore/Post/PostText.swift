@@ -1,0 +1,45 @@
+/// The bytes of a post file as text: UTF-8, without NUL bytes, a leading byte order mark dropped.
+enum PostText {
+    static func decode(_ bytes: [UInt8]) throws(PostRejection) -> String {
+        var bytes = bytes[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if let nul = bytes.firstIndex(of: 0) {
+            let (line, column) = position(of: nul, in: bytes)
+            throw PostRejection(PostProblem(
+                line: line, column: column,
+                message: "the file contains a NUL byte, so it is not a text file",
+                hint: "Save the post as plain text (UTF-8) from a text editor; a word processor document cannot be used."
+            ))
+        }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = bytes.startIndex
+        var scalars = String.UnicodeScalarView()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                scalars.append(scalar)
+                offset += UTF8.width(scalar)
+            case .emptyInput:
+                return String(scalars)
+            case .error:
+                let (line, column) = position(of: offset, in: bytes)
+                throw PostRejection(PostProblem(
+                    line: line, column: column,
+                    message: "the file is not valid UTF-8 text (byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) cannot start a character here)",
+                    hint: "Save the file with the UTF-8 encoding (in most editors: Save as, then Encoding: UTF-8); Latin-1 or Windows-1252 files show accents like é wrongly."
+                ))
+            }
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    private static func position(of offset: Int, in bytes: ArraySlice<UInt8>) -> (Int, Int) {
+        let before = bytes[bytes.startIndex..<offset]
+        let line = before.count(where: { $0 == UInt8(ascii: "\n") }) + 1
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.startIndex
+        // Count characters, not bytes: continuation bytes (10xxxxxx) do not start one.
+        let column = bytes[lineStart..<offset].count(where: { $0 & 0xC0 != 0x80 }) + 1
+        return (line, column)
+    }
+}
