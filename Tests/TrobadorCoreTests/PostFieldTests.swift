@@ -63,6 +63,13 @@ import Testing
         #expect(dots.message.contains("starts with a dot"))
     }
 
+    @Test func empty_id_is_refused_rather_than_replaced_by_the_file_name() throws {
+        let problem = try problem(rejectPost("---\nid: \"\"\n---\nTexte\n", id: "fete"), field: "id")
+        #expect(problem.line == 2)
+        #expect(problem.column == 5)
+        #expect(problem.message == "the id is empty")
+    }
+
     @Test func longest_allowed_id_is_accepted() throws {
         let id = "a." + String(repeating: "b_-9", count: 31) + "xx"
         #expect(id.count == 128)
@@ -102,10 +109,13 @@ import Testing
         #expect(try problem(rejection, field: "tags[2]").message.contains("has no letter"))
     }
 
-    @Test func empty_channel_list_is_refused() throws {
-        let problem = try problem(rejectPost("---\nchannels: []\n---\nTexte\n"), field: "channels")
-        #expect(problem.column == 11)
-        #expect(problem.message.contains("go nowhere"))
+    @Test func empty_channel_list_or_name_is_refused() throws {
+        let none = try problem(rejectPost("---\nchannels: []\n---\nTexte\n"), field: "channels")
+        #expect(none.column == 11)
+        #expect(none.message.contains("go nowhere"))
+        let empty = try problem(rejectPost("---\nchannels: [mastodon, \"\"]\n---\nTexte\n"), field: "channels[1]")
+        #expect(empty.column == 22)
+        #expect(try parsePost("---\nchannels: [mastodon, bluesky, mastodon]\n---\nTexte\n").channels == ["mastodon", "bluesky"])
     }
 
     // MARK: Dates
@@ -255,6 +265,7 @@ import Testing
         #expect(empty.line == 5)
         #expect(empty.column == 11)
         #expect(empty.message == "the oc translation has no text")
+        #expect(try problem(rejectPost("---\ntranslations:\n  oc:\n---\nTexte\n"), field: "translations.oc.body").line == 3)
         let code = try problem(rejection, field: "translations.english")
         #expect(code.line == 6)
         #expect(code.column == 3)

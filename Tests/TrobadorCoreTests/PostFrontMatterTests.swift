@@ -90,6 +90,12 @@ import Testing
         #expect(elapsed < .seconds(1))
     }
 
+    @Test func deeply_nested_yaml_is_refused_without_crashing() throws {
+        let problem = try #require(rejectPost("---\ntags: " + String(repeating: "[", count: 50_000) + "\n---\nTexte\n")?.problems.first)
+        #expect(problem.line == 2)
+        #expect(problem.message.contains("not valid YAML"))
+    }
+
     @Test func alias_without_anchor_is_refused_with_a_quoting_hint() throws {
         let problem = try #require(rejectPost("---\ntitle: *Nouveau* concert\n---\nTexte\n")?.problems.first)
         #expect(problem.line == 2)
