@@ -90,6 +90,40 @@ import Testing
         #expect(elapsed < .seconds(1))
     }
 
+    @Test func deeply_nested_yaml_is_refused_without_crashing() throws {
+        let problem = try #require(rejectPost("---\ntags: " + String(repeating: "[", count: 50_000) + "\n---\nTexte\n")?.problems.first)
+        #expect(problem.line == 2)
+        #expect(problem.message.contains("not valid YAML"))
+    }
+
+    /// Anchors in every place YAML allows a node, with the 1-based line and column in the YAML text.
+    @Test(arguments: [
+        ("a: &x 1\nb: *x\n", 1, 4),
+        ("- &x a\n", 1, 3),
+        ("list:\n  - - &x a\n", 2, 7),
+        ("? &x a\n: 1\n", 1, 3),
+        ("a: !!str &x b\n", 1, 10),
+        ("a: { k: &x v }\n", 1, 9),
+        ("a: [b, [c, &x d]]\n", 1, 12),
+        ("a: [b,\n  &x c]\n", 2, 3),
+        ("a: \"q\"\nb:\n  &x c\n", 3, 3),
+        ("a: 'it''s'\n&x b: c\n", 2, 1),
+        ("a: |\n  &y text\nb: &x c\n", 3, 4),
+    ])
+    func anchors_are_found_wherever_a_node_starts(yaml: String, line: Int, column: Int) {
+        let finding = YAMLAliasScanner.firstAnchorOrAlias(in: yaml)
+        #expect(finding == YAMLAliasScanner.Finding(line: line, column: column, isAlias: false))
+    }
+
+    @Test(arguments: [
+        "title: R&D\n", "a: b & c *d*\n", "a: \"&x *y\"\n", "a: '&x'\n", "a: [\"&x\", 'it''s *y*']\n",
+        "a: >\n  *x*\n  &y\n", "a: text\n  *more* text\n", "a: https://x.org/?a=1&b=*\n", "a: b # &x\n",
+        "a: [l'été, b]\n", "- a\n  *b*\n",
+    ])
+    func text_with_stars_and_ampersands_is_not_an_anchor(yaml: String) {
+        #expect(YAMLAliasScanner.firstAnchorOrAlias(in: yaml) == nil)
+    }
+
     @Test func alias_without_anchor_is_refused_with_a_quoting_hint() throws {
         let problem = try #require(rejectPost("---\ntitle: *Nouveau* concert\n---\nTexte\n")?.problems.first)
         #expect(problem.line == 2)

@@ -114,6 +114,11 @@ extension PostFieldReader {
                        hint: "Name each translation by its language code, such as oc, en or en-GB.")
                 continue
             }
+            if value.isNull {
+                report("\(field).body", at: value.position, "the \(code) translation has no text",
+                       hint: "Add body: with the translated text of the post, or remove the \(code) translation.")
+                continue
+            }
             guard let fields = group(value, field: field, known: PostFieldNames.translation, example: example) else { continue }
             var translation = PostTranslation(body: "")
             for (name, _, node) in fields {

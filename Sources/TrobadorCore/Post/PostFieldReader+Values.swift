@@ -62,7 +62,10 @@ extension PostFieldReader {
             return defaultID
         }
         guard let id = text(node, field: "id") else {
-            if node.isNull { report("id", at: node.position, "the id is empty", hint: PostIdentifier.rule) }
+            if case .scalar(_, let kind) = node.value, kind == .text || kind == .null {
+                report("id", at: node.position, "the id is empty",
+                       hint: "Write the id, or remove the line to use the name \"\(defaultID)\". \(PostIdentifier.rule)")
+            }
             return defaultID
         }
         if let problem = PostIdentifier.problem(with: id) {
@@ -109,7 +112,13 @@ extension PostFieldReader {
         }
         var names: [String] = []
         for (index, item) in items.enumerated() {
-            guard let name = text(item, field: "channels[\(index)]")?.trimmingCharacters(in: .whitespaces) else { continue }
+            let field = "channels[\(index)]"
+            guard let name = text(item, field: field)?.trimmingCharacters(in: .whitespaces) else {
+                if case .scalar(_, let kind) = item.value, kind == .text || kind == .null {
+                    report(field, at: item.position, "this channel name is empty", hint: "Write the name of a channel, or remove the empty item.")
+                }
+                continue
+            }
             if !names.contains(name) { names.append(name) }
         }
         return names
