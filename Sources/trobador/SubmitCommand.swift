@@ -50,7 +50,7 @@ struct SubmitCommand: AsyncParsableCommand {
         let target = Spool.uniqueName(for: name, in: spool.inbox) { _ in false }
         let temporary = spool.inbox + "/.\(target).\(getpid()).tmp"
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
         if isDirectory.boolValue {
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: false)
             for entry in try FileManager.default.contentsOfDirectory(atPath: source) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 
 /// `trobador`: the syndication daemon and its operator commands.
+@main
 struct Trobador: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trobador",

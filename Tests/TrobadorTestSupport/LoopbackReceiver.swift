@@ -34,7 +34,7 @@ public final class LoopbackReceiver: Sendable {
 
     private let server: HTTPServer
     private let task: Task<Void, Never>
-    private let log = Mutex<[Received]>([])
+    private let log = RequestLog()
     public let port: UInt16
 
     /// Starts the server. `respond` is asked for each request, with the number of requests
@@ -47,7 +47,7 @@ public final class LoopbackReceiver: Sendable {
                 method: request.method.rawValue, path: request.path,
                 headers: Dictionary(request.headers.map { ($0.key.rawValue.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }),
                 body: try await request.bodyData, at: Date())
-            let index = log.withLock { entries in
+            let index = log.entries.withLock { entries in
                 entries.append(received)
                 return entries.count - 1
             }
@@ -68,23 +68,28 @@ public final class LoopbackReceiver: Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    public var requests: [Received] { log.withLock { $0 } }
+    public var requests: [Received] { log.entries.withLock { $0 } }
 
-    public var count: Int { log.withLock { $0.count } }
+    public var count: Int { log.entries.withLock { $0.count } }
 
     /// Waits until `condition` holds for the requests received, or `timeout` passes.
     @discardableResult
     public func wait(timeout: Duration = .seconds(30), until condition: ([Received]) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if log.withLock({ condition($0) }) { return true }
+            if log.entries.withLock({ condition($0) }) { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return log.withLock { condition($0) }
+        return log.entries.withLock { condition($0) }
     }
 
     public func stop() async {
         await server.stop(timeout: 0)
         task.cancel()
     }
+}
+
+/// What a receiver has seen, shared between its handler and the test.
+final class RequestLog: Sendable {
+    let entries = Mutex<[LoopbackReceiver.Received]>([])
 }

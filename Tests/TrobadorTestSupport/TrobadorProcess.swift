@@ -23,8 +23,8 @@ public enum TrobadorBinary {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = directory + "/.cmd-out-\(UUID().uuidString)"
         let err = directory + "/.cmd-err-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: out)
             try? FileManager.default.removeItem(atPath: err)
@@ -51,7 +51,7 @@ public final class TrobadorDaemon: Sendable {
     public init(in directory: String, arguments: [String] = [], logName: String = "daemon.log") throws {
         self.directory = directory
         logPath = directory + "/" + logName
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         handle.seekToEndOfFile()
         let process = Process()

@@ -17,7 +17,7 @@ struct FileAdapter: ChannelAdapter {
                 try Spool.syncDirectory(directory)
                 return .delivered(Receipt(remoteID: message.post.id, url: "file://" + path))
             }
-            var bytes = WebhookPayload(message).encoded()
+            var bytes = WebhookPayload.encoded(message)
             bytes.append(UInt8(ascii: "\n"))
             try Spool.writeDurably(bytes, to: path)
             return .delivered(Receipt(remoteID: message.post.id, url: "file://" + path))

@@ -13,7 +13,7 @@ struct WebhookAdapter: ChannelAdapter {
     var http: any HTTPClient
 
     func request(for message: OutboundMessage, now: Date = Date()) -> HTTPRequest {
-        let body = WebhookPayload(message).encoded()
+        let body = WebhookPayload.encoded(message)
         let timestamp = Int(now.timeIntervalSince1970)
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"),

@@ -10,18 +10,18 @@ struct WebhookSigner: Sendable {
         }
     }
 
-    private let key: SymmetricKey
+    private let key: [UInt8]
 
     init(secret: String) throws {
         let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
         guard let bytes = Data(base64Encoded: encoded), !bytes.isEmpty else { throw InvalidSecret() }
-        key = SymmetricKey(data: bytes)
+        key = Array(bytes)
     }
 
     func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
         var content = Array("\(id).\(timestamp).".utf8)
         content.append(contentsOf: body)
-        let mac = HMAC<SHA256>.authenticationCode(for: content, using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: key))
         return "v1," + Data(mac).base64EncodedString()
     }
 }

@@ -39,11 +39,12 @@ public final class InboxWatcher: Sendable {
             throw SpoolError(path: directory, operation: "watch", code: code)
         }
         var pipeFDs: [Int32] = [0, 0]
-        guard pipe2(&pipeFDs, Int32(O_CLOEXEC)) == 0 else {
+        guard pipe(&pipeFDs) == 0 else {
             let code = errno
             close(fd)
             throw SpoolError(path: directory, operation: "create a pipe for", code: code)
         }
+        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let watcher = InboxWatcher(directory: directory, inotifyFD: fd, stopRead: pipeFDs[0], stopWrite: pipeFDs[1])
         let (stream, continuation) = AsyncStream.makeStream(of: Signal.self, bufferingPolicy: .unbounded)
         let thread = Thread { watcher.readLoop(continuation) }

@@ -95,7 +95,7 @@ public actor Intake {
                     switch router.routes(for: loaded.post) {
                     case .success(let found): routes = found
                     case .failure(let problem):
-                        reject(name, PostRejection(problems: [problem]))
+                        reject(name, PostRejection(problem))
                         continue
                     }
                 case .update, .retract:
@@ -127,7 +127,7 @@ public actor Intake {
         var toArchive: [(Submission, AcceptResult)] = []
         for (submission, result) in zip(submissions, results) {
             if case .refused(let problem) = result {
-                reject(submission.fileName, PostRejection(problems: [problem]))
+                reject(submission.fileName, PostRejection(problem))
             } else {
                 toArchive.append((submission, result))
             }
@@ -178,7 +178,7 @@ public actor Intake {
     }
 
     private func reject(_ name: String, _ error: any Error) {
-        let rejection = error as? PostRejection ?? PostRejection(problems: [PostProblem(message: "\(error)")])
+        let rejection = error as? PostRejection ?? PostRejection(PostProblem(message: "\(error)"))
         let summary = rejection.problems.map(\.description).joined(separator: "; ")
         do {
             let moved = try spool.reject(name, report: rejection.report(fileName: "inbox/" + name))

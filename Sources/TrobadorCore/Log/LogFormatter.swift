@@ -55,10 +55,10 @@ struct LogFormatter: Sendable {
         for (key, value) in event.fields {
             if !first { line += "," }
             first = false
-            line += JSONText.quoted(key) + ":"
+            line += JSONValue.quoted(key) + ":"
             switch value {
             case .number(let number): line += String(number)
-            case .text(let text): line += JSONText.quoted(text)
+            case .text(let text): line += JSONValue.quoted(text)
             }
         }
         return line + "}"

@@ -22,7 +22,7 @@ public enum Markdown {
 
     private static func render(
         _ source: String,
-        _ renderer: (UnsafeMutablePointer<cmark_node>, UnsafeMutablePointer<cmark_llist>?) -> UnsafeMutablePointer<CChar>?
+        _ renderer: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> UnsafeMutablePointer<CChar>?
     ) -> String {
         cmark_gfm_core_extensions_ensure_registered()
         guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return source }

@@ -142,5 +142,11 @@ public struct SpoolError: Error, CustomStringConvertible {
     public var operation: String
     public var code: Int32
 
+    public init(path: String, operation: String, code: Int32) {
+        self.path = path
+        self.operation = operation
+        self.code = code
+    }
+
     public var description: String { "cannot \(operation) \(path): \(String(cString: strerror(code)))" }
 }

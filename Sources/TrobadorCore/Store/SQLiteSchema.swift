@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The state database's tables. Times are integer milliseconds since 1970 (UTC).

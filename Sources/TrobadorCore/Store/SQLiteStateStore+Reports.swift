@@ -21,22 +21,22 @@ extension SQLiteStateStore {
                 let state: String = row["state"]
                 return StatusReport.Problem(
                     post: row["post_id"], channel: row["channel"], state: state, attempts: row["attempts"],
-                    http: row["last_http"], error: row["last_error"], at: Date(millis: row["updated_at"]),
-                    nextAt: state == "retrying" ? Date(millis: row["next_at"]) : nil)
+                    http: row["last_http"], error: row["last_error"], at: Date(millis: row["updated_at"] as Int64),
+                    nextAt: state == "retrying" ? Date(millis: row["next_at"] as Int64) : nil)
             }
             return StatusReport(channels: channels, problems: problems)
         }
     }
 
     public func history(postID: String) throws -> PostHistory? {
-        try pool.read { db in
+        try pool.read { db -> PostHistory? in
             let versionRows = try Row.fetchAll(
                 db, sql: "SELECT version, action, accepted_at, file_name, content_hash, post_json FROM posts WHERE id = ? ORDER BY version",
                 arguments: [postID])
             guard !versionRows.isEmpty else { return nil }
             let versions = versionRows.map {
                 PostHistory.Version(
-                    version: $0["version"], action: $0["action"], acceptedAt: Date(millis: $0["accepted_at"]),
+                    version: $0["version"], action: $0["action"], acceptedAt: Date(millis: $0["accepted_at"] as Int64),
                     file: $0["file_name"], contentHash: $0["content_hash"])
             }
             let title = versionRows.compactMap { row -> String? in
@@ -50,7 +50,7 @@ extension SQLiteStateStore {
                     db, sql: "SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number, id", arguments: [row["id"] as Int64]
                 ).map { attempt in
                     PostHistory.Attempt(
-                        number: attempt["number"], startedAt: Date(millis: attempt["started_at"]),
+                        number: attempt["number"], startedAt: Date(millis: attempt["started_at"] as Int64),
                         finishedAt: (attempt["finished_at"] as Int64?).map(Date.init(millis:)), outcome: attempt["outcome"],
                         http: attempt["http_status"], milliseconds: attempt["duration_ms"], error: attempt["error"])
                 }
@@ -58,7 +58,7 @@ extension SQLiteStateStore {
                 deliveries.append(PostHistory.Delivery(
                     channel: row["channel"], version: row["version"], action: row["action"], state: state,
                     nextAt: DeliveryState(rawValue: state).map { DeliveryState.waiting.contains($0) } == true
-                        ? Date(millis: row["next_at"]) : nil,
+                        ? Date(millis: row["next_at"] as Int64) : nil,
                     remoteID: row["remote_id"], url: row["remote_url"], lastError: row["last_error"], attempts: attempts))
             }
             return PostHistory(post: postID, title: title, versions: versions, deliveries: deliveries)

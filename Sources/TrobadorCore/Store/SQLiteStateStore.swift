@@ -56,7 +56,7 @@ public final class SQLiteStateStore: StateStore {
         ).map {
             AcceptancePolicy.StoredVersion(
                 version: $0["version"], action: PostAction(rawValue: $0["action"]) ?? .publish,
-                contentHash: $0["content_hash"], acceptedAt: Date(millis: $0["accepted_at"]))
+                contentHash: $0["content_hash"], acceptedAt: Date(millis: $0["accepted_at"] as Int64))
         }
         let existingChannels = existing.isEmpty ? [] : try String.fetchAll(
             db, sql: "SELECT channel FROM deliveries WHERE post_id = ? GROUP BY channel ORDER BY MIN(id)", arguments: [post.id])
@@ -173,7 +173,7 @@ public final class SQLiteStateStore: StateStore {
                 if let cached = posts[cacheKey] {
                     post = cached
                 } else {
-                    post = try decoder.decode(Post.self, from: Data((row["post_json"] as String).utf8))
+                    post = try Self.decoder.decode(Post.self, from: Data((row["post_json"] as String).utf8))
                     posts[cacheKey] = post
                 }
                 let attempt = (row["attempts"] as Int) + 1
@@ -203,7 +203,7 @@ public final class SQLiteStateStore: StateStore {
                     channel: channel, idempotencyKey: row["idempotency_key"], attempt: attempt, media: media,
                     previousReceipt: previous)
                 batch.claimed.append(ClaimedDelivery(
-                    deliveryID: id, attemptID: attemptID, message: message, acceptedAt: Date(millis: row["accepted_at"])))
+                    deliveryID: id, attemptID: attemptID, message: message, acceptedAt: Date(millis: row["accepted_at"] as Int64)))
             }
             return batch
         }

@@ -6,6 +6,11 @@ public struct StatusReport: Sendable, Codable {
         public var channel: String
         /// Count per state name; states with none are absent.
         public var counts: [String: Int]
+
+        public init(channel: String, counts: [String: Int]) {
+            self.channel = channel
+            self.counts = counts
+        }
     }
 
     public struct Problem: Sendable, Codable {
