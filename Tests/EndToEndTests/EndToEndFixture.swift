@@ -79,7 +79,7 @@ struct EndToEndFixture {
     func archivedFiles() -> [String] {
         (FileManager.default.enumerator(atPath: archive)?.allObjects as? [String] ?? []).filter { path in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: archive + "/" + path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: archive + "/" + path, isDirectory: &isDirectory)
             return !isDirectory.boolValue
         }
     }
