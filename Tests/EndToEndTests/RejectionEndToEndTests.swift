@@ -35,7 +35,7 @@ struct RejectionEndToEndTests {
 
         let big = "---\ntitle: Énorme\n---\n" + String(repeating: "Texte trop long. ", count: 10 * 1024 * 1024 / 17 + 1)
         try fixture.dropRenamed("enorme.md", big)
-        expectations.append(("enorme.md", ["MiB"]))
+        expectations.append(("enorme.md", ["too large"]))
 
         let invalidUTF8 = Data("---\ntitle: Fête\n---\nCorps ".utf8) + Data([0xC3, 0x28, 0xFF]) + Data(" fin.\n".utf8)
         try invalidUTF8.write(to: URL(fileURLWithPath: fixture.inbox + "/.latin1.md.tmp"))

@@ -41,7 +41,7 @@ public final class LoopbackReceiver: Sendable {
     /// Starts the server. `respond` is asked for each request, with the number of requests
     /// received before it.
     public init(respond: @escaping @Sendable (Received, Int) -> Answer = { _, _ in Answer() }) async throws {
-        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 60)
+        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 60, logger: .disabled)
         let log = self.log
         await server.appendRoute("*") { request in
             let received = Received(

@@ -3,8 +3,11 @@ import Glibc
 import Synchronization
 
 /// Watches the inbox with inotify: a file closed after writing (`IN_CLOSE_WRITE`) or renamed
-/// in (`IN_MOVED_TO`, files and post directories) is announced by name. A queue overflow
-/// asks for a full rescan. The thread sleeps in `poll` with no timeout, so an idle inbox
+/// in (`IN_MOVED_TO`, files and post directories) is announced by name. An entry created
+/// whole that is neither a file nor a directory (a symlink, a FIFO, a device) is announced
+/// at `IN_CREATE`, since nothing else will ever be said of it, and it must be rejected.
+/// Files and directories created in place are announced once closed or renamed, never
+/// half-written. A queue overflow asks for a full rescan. The thread sleeps in `poll` with no timeout, so an idle inbox
 /// costs nothing.
 public final class InboxWatcher: Sendable {
     public enum Signal: Sendable, Equatable {
@@ -32,7 +35,7 @@ public final class InboxWatcher: Sendable {
     public static func start(directory: String) throws -> (InboxWatcher, AsyncStream<Signal>) {
         let fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw SpoolError(path: directory, operation: "watch (inotify_init1)", code: errno) }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR)
+        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ONLYDIR)
         guard inotify_add_watch(fd, directory, mask) >= 0 else {
             let code = errno
             close(fd)
@@ -62,6 +65,14 @@ public final class InboxWatcher: Sendable {
         guard first else { return }
         var byte: UInt8 = 1
         _ = write(stopWrite, &byte, 1)
+    }
+
+    /// Neither a regular file nor a directory.
+    private func isSpecial(_ name: String) -> Bool {
+        var info = stat()
+        guard lstat(directory + "/" + name, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
     }
 
     private func readLoop(_ continuation: AsyncStream<Signal>.Continuation) {
@@ -99,7 +110,9 @@ public final class InboxWatcher: Sendable {
                 if event.mask & UInt32(IN_Q_OVERFLOW) != 0 { overflow = true }
                 if event.len > 0 {
                     let name = String(cString: (buffer + nameStart).assumingMemoryBound(to: CChar.self))
-                    if !Spool.isIgnored(name) { names.append(name) }
+                    if !Spool.isIgnored(name), event.mask & UInt32(IN_CREATE) == 0 || isSpecial(name) {
+                        names.append(name)
+                    }
                 }
                 offset = nameStart + Int(event.len)
             }

@@ -181,7 +181,7 @@ public actor Intake {
         let rejection = error as? PostRejection ?? PostRejection(PostProblem(message: "\(error)"))
         let summary = rejection.problems.map(\.description).joined(separator: "; ")
         do {
-            let moved = try spool.reject(name, report: rejection.report(fileName: "inbox/" + name))
+            let moved = try spool.reject(name, report: rejection.report(fileName: name))
             log.log(LogEvent(.rejected, level: .error, error: summary, file: "inbox/" + name, extra: [("moved_to", moved)]))
         } catch {
             log.log(LogEvent(.rejected, level: .error, error: "\(summary); and it could not be moved to rejected/: \(error)", file: "inbox/" + name))
