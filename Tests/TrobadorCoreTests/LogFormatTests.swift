@@ -20,9 +20,16 @@ struct LogFormatTests {
         #expect(line == #"ts=2026-06-21T08:00:00.530Z level=warning event=retrying post=fete-musique-2026 channel=discord-culture attempt=1 http=503 ms=88 next_in=5s error="service unavailable""#)
     }
 
+    @Test func rejected_line_matches_the_spec_example() {
+        let line = LogFormatter(format: .logfmt).line(for: LogEvent(
+            .rejected, level: .error, time: Self.time.addingTimeInterval(0.59), error: "media[0]: image has no alt text (line 9, column 5)",
+            file: "inbox/sans-alt.md"))
+        #expect(line == #"ts=2026-06-21T08:00:01.002Z level=error event=rejected file=inbox/sans-alt.md error="media[0]: image has no alt text (line 9, column 5)""#)
+    }
+
     @Test func quotes_and_newlines_are_escaped_so_a_line_stays_one_line() {
         let line = LogFormatter(format: .logfmt).line(for: LogEvent(.rejected, level: .error, time: Self.time, error: "bad \"x\"\nnext", file: "inbox/a b.md"))
-        #expect(line == #"ts=2026-06-21T08:00:00.412Z level=error event=rejected error="bad \"x\"\nnext" file="inbox/a b.md""#)
+        #expect(line == #"ts=2026-06-21T08:00:00.412Z level=error event=rejected file="inbox/a b.md" error="bad \"x\"\nnext""#)
     }
 
     @Test func json_has_the_same_keys_in_the_same_order() throws {

@@ -28,7 +28,7 @@ public enum LogLevel: String, Sendable, Comparable {
 }
 
 /// One log line before formatting. Keys are typed so that every line uses SPEC's names in
-/// SPEC's order: `ts level event post channel attempt http ms remote_id url next_in error`,
+/// SPEC's order: `ts level event post channel file attempt http ms remote_id url next_in error`,
 /// then the others.
 public struct LogEvent: Sendable {
     public var time: Date
@@ -78,6 +78,7 @@ public struct LogEvent: Sendable {
         ]
         if let post { fields.append(("post", .text(post))) }
         if let channel { fields.append(("channel", .text(channel))) }
+        if let file { fields.append(("file", .text(file))) }
         if let attempt { fields.append(("attempt", .number(attempt))) }
         if let http { fields.append(("http", .number(http))) }
         if let milliseconds { fields.append(("ms", .number(milliseconds))) }
@@ -85,14 +86,13 @@ public struct LogEvent: Sendable {
         if let url { fields.append(("url", .text(url))) }
         if let nextIn { fields.append(("next_in", .text(LogEvent.shortDuration(nextIn)))) }
         if let error { fields.append(("error", .text(error))) }
-        if let file { fields.append(("file", .text(file))) }
         for (key, value) in extra { fields.append((key, .text(value))) }
         return fields
     }
 
     /// `2026-06-21T08:00:00.412Z`
     static func timestamp(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = time_t(millis / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
