@@ -51,7 +51,8 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         if problems > 0 { throw ExitCode(1) }
-        print("\(source): ok (\(configuration.channels.filter(\.enabled).count) channels enabled)")
+        let enabled = configuration.channels.filter(\.enabled).count
+        print("\(source): ok (\(enabled) channel\(enabled == 1 ? "" : "s") enabled)")
     }
 
     /// `path:line:column: message`, the form editors jump to.
