@@ -20,8 +20,9 @@ final class Transfer: @unchecked Sendable {
     typealias Outcome = Result<HTTPResponse, HTTPError>
 
     /// Headers of all responses in a transfer (1xx included) may not exceed this, so a
-    /// server streaming headers forever cannot exhaust memory.
-    static let maxHeaderBytes = 1 << 20
+    /// server streaming headers forever cannot exhaust memory. Below libcurl's own 300 KB
+    /// limit (where it has one), so the failure is always reported as `.responseTooLarge`.
+    static let maxHeaderBytes = 256 * 1024
 
     private(set) var easy: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
@@ -92,10 +93,10 @@ final class Transfer: @unchecked Sendable {
     func outcome(for code: CURLcode) -> Outcome {
         let duration = elapsed
         if exceededLimit {
-            return .failure(HTTPError(
-                kind: .responseTooLarge,
-                message: "response larger than the \(maxBodyBytes)-byte limit; transfer aborted",
-                duration: duration))
+            let message = headerBytes > Self.maxHeaderBytes
+                ? "response headers larger than the \(Self.maxHeaderBytes)-byte limit; transfer aborted"
+                : "response larger than the \(maxBodyBytes)-byte limit; transfer aborted"
+            return .failure(HTTPError(kind: .responseTooLarge, message: message, duration: duration))
         }
         guard code == CURLE_OK else {
             return .failure(HTTPError(kind: HTTPError.Kind(curlCode: code), message: failureText(code), duration: duration))

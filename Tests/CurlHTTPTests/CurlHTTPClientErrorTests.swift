@@ -74,6 +74,17 @@ import Testing
         #expect(error?.message.contains("1048576") == true, "\(error?.message ?? "")")
     }
 
+    @Test func endless_headers_are_cut_at_their_own_limit() async throws {
+        let server = try RawSocketServer(.endlessHeaders)
+        defer { server.stop() }
+        let client = CurlHTTPClient()
+        defer { client.shutdown() }
+        let request = HTTPRequest(url: "http://127.0.0.1:\(server.port)/", timeout: .seconds(30))
+        let error = await sendExpectingError(client, request)
+        #expect(error?.kind == .responseTooLarge, "\(error?.message ?? "")")
+        #expect(error?.message.contains("headers") == true, "\(error?.message ?? "")")
+    }
+
     @Test func connection_closed_without_answer_is_a_transport_error() async throws {
         let server = try RawSocketServer(.closesWithoutAnswer)
         defer { server.stop() }

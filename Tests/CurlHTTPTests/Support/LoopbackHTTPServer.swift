@@ -25,7 +25,7 @@ func withLoopbackHTTPServer<T: Sendable>(_ body: (_ baseURL: String) async throw
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         defer { group.cancelAll() }
-        try await server.waitUntilListening()
+        try await server.waitUntilListening(timeout: 30)
         guard case let .ip4(_, port) = await server.listeningAddress else {
             throw LoopbackServerError.noPort
         }

@@ -15,6 +15,8 @@ final class RawSocketServer: Sendable {
         case keepAliveOK
         /// Answers with headers and no Content-Length, then sends bytes until the peer leaves.
         case endlessBody
+        /// Answers with a status line, then header lines until the peer leaves.
+        case endlessHeaders
         /// Sends `100 Continue` with a header, then the real `200` response with another.
         case interimThenOK
         /// Closes the connection as soon as the request has arrived.
@@ -110,6 +112,10 @@ final class RawSocketServer: Sendable {
             else { return }
             let chunk = String(repeating: "x", count: 64 * 1024)
             while write(descriptor, chunk) {}
+        case .endlessHeaders:
+            guard readRequestHead(descriptor, pending: &pending), write(descriptor, "HTTP/1.1 200 OK\r\n") else { return }
+            let line = "X-Filler: " + String(repeating: "x", count: 1000) + "\r\n"
+            while write(descriptor, line) {}
         case .interimThenOK:
             guard readRequestHead(descriptor, pending: &pending) else { return }
             _ = write(descriptor, "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
