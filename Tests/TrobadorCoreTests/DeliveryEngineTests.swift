@@ -21,7 +21,7 @@ struct DeliveryEngineTests {
             let adapter = try BuiltinChannels.all.first { $0.name == "webhook" }!
                 .makeAdapter(for: channel, context: ChannelContext(http: CurlHTTPClient(), spoolDirectory: directory.path))
             engine = DeliveryEngine(
-                lanes: [.init(name: "hook", adapter: adapter, concurrency: concurrency, resendIsSafe: resendIsSafe)],
+                lanes: [DeliveryLane(name: "hook", adapter: adapter, concurrency: concurrency, resendIsSafe: resendIsSafe)],
                 store: store, log: logPipe.log, settings: settings,
                 policy: RetryPolicy(settings: settings, jitter: { 1.0 }))
         }

@@ -23,19 +23,19 @@ struct RetryPolicyTests {
 
     @Test func retry_after_from_the_network_wins_when_longer() {
         let now = Date()
-        #expect(policy.decide(afterAttempt: 1, requested: .seconds(30), acceptedAt: now, now: now) == .retry(at: now.addingTimeInterval(30), after: .seconds(30)))
-        #expect(policy.decide(afterAttempt: 1, requested: .seconds(1), acceptedAt: now, now: now) == .retry(at: now.addingTimeInterval(5), after: .seconds(5)))
+        #expect(policy.decide(afterAttempt: 1, requested: .seconds(30), since: now, now: now) == .retry(at: now.addingTimeInterval(30), after: .seconds(30)))
+        #expect(policy.decide(afterAttempt: 1, requested: .seconds(1), since: now, now: now) == .retry(at: now.addingTimeInterval(5), after: .seconds(5)))
     }
 
     @Test func gives_up_after_max_attempts_or_max_age() {
         let now = Date()
-        guard case .giveUp(let reason) = policy.decide(afterAttempt: 20, requested: nil, acceptedAt: now, now: now) else {
+        guard case .giveUp(let reason) = policy.decide(afterAttempt: 20, requested: nil, since: now, now: now) else {
             Issue.record("20 attempts is the limit")
             return
         }
         #expect(reason.contains("20 attempts"))
         let old = now.addingTimeInterval(-48 * 3600 + 2)
-        guard case .giveUp(let ageReason) = policy.decide(afterAttempt: 3, requested: nil, acceptedAt: old, now: now) else {
+        guard case .giveUp(let ageReason) = policy.decide(afterAttempt: 3, requested: nil, since: old, now: now) else {
             Issue.record("a retry past 48 h is not made")
             return
         }

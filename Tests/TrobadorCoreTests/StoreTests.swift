@@ -67,7 +67,7 @@ struct StoreTests {
         let gone = Post(id: "gone", body: "x", expiresAt: now.addingTimeInterval(-60))
         _ = try await store.accept([Self.submission(later, routes: ["a"]), Self.submission(gone, routes: ["a"])], now: now)
         #expect(try await store.claimDue(channel: "a", limit: 10, now: now).claimed.isEmpty)
-        let due = try #require(try await store.nextDueDate(channels: ["a"]))
+        let due = try #require(try await store.nextDueDates(channels: ["a"])["a"])
         #expect(abs(due.timeIntervalSince(now.addingTimeInterval(60))) < 0.01)
         #expect(try await store.claimDue(channel: "a", limit: 10, now: now.addingTimeInterval(61)).claimed.map(\.message.post.id) == ["later"])
         #expect(try store.status(latestProblems: 5).channels.first?.counts["cancelled"] == 1)

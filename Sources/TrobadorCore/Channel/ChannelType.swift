@@ -15,10 +15,16 @@ public protocol ChannelType: Sendable {
     var capabilities: ChannelCapabilities { get }
     /// Requests in flight at once when the block sets no `concurrency`.
     var defaultConcurrency: Int { get }
+    /// The network's own rate limit, when the block sets no `rate` (Slack 1/s, Mastodon 300/5m).
+    var defaultRate: Rate? { get }
 
     /// Builds the adapter for one configured channel. Throws a message for the operator
     /// when the settings cannot work (the configuration parser already checked kinds).
     func makeAdapter(for channel: ChannelConfig, context: ChannelContext) throws(ChannelSetupError) -> any ChannelAdapter
+}
+
+extension ChannelType {
+    public var defaultRate: Rate? { nil }
 }
 
 /// What adapters may use: the HTTP client, the spool, the clock.

@@ -59,9 +59,9 @@ public struct Daemon: Sendable {
 
     /// One lane per enabled channel. A channel that cannot be set up is logged and left out;
     /// the others run.
-    func makeLanes(spool: Spool) -> [DeliveryEngine.Lane] {
+    func makeLanes(spool: Spool) -> [DeliveryLane] {
         let context = ChannelContext(http: http, spoolDirectory: spool.root)
-        var lanes: [DeliveryEngine.Lane] = []
+        var lanes: [DeliveryLane] = []
         for channel in configuration.channels where channel.enabled {
             guard let type = channelTypes.first(where: { $0.name == channel.type }) else {
                 log.log(LogEvent(.started, level: .error, channel: channel.name, error: "unknown channel type \"\(channel.type)\"; this channel is disabled"))
@@ -69,9 +69,9 @@ public struct Daemon: Sendable {
             }
             do {
                 let adapter = try type.makeAdapter(for: channel, context: context)
-                lanes.append(DeliveryEngine.Lane(
+                lanes.append(DeliveryLane(
                     name: channel.name, adapter: adapter, concurrency: channel.concurrency ?? type.defaultConcurrency,
-                    resendIsSafe: type.capabilities.resendIsSafe))
+                    rate: channel.rate ?? type.defaultRate, resendIsSafe: type.capabilities.resendIsSafe))
             } catch {
                 log.log(LogEvent(.started, level: .error, channel: channel.name, error: "\(error); this channel is disabled"))
             }

@@ -1,63 +1,76 @@
 import Foundation
 
-/// Sends what is due, with bounded concurrency per channel, and decides what follows each
-/// attempt. The one place where a retry is decided.
+/// Sends what is due, within each channel's limits (concurrency, rate, breaker), and
+/// decides what follows each attempt. The one place where a retry is decided.
 ///
 /// Every attempt is on disk as `in_flight` before its request leaves (`claimDue`), and its
 /// end is on disk before the log line says so. Completions are written in groups: while
 /// one group commits, the next gathers, so a busy engine pays one fsync for many attempts.
+/// The loop sleeps until the earliest moment something can start; with nothing due it sets
+/// no timer at all.
 public actor DeliveryEngine {
-    /// One configured channel as the engine sees it.
-    public struct Lane: Sendable {
-        public var name: String
-        public var adapter: any ChannelAdapter
-        public var concurrency: Int
-        /// An interrupted attempt can be sent again without risk of a duplicate.
-        public var resendIsSafe: Bool
-
-        public init(name: String, adapter: any ChannelAdapter, concurrency: Int, resendIsSafe: Bool) {
-            self.name = name
-            self.adapter = adapter
-            self.concurrency = max(1, concurrency)
-            self.resendIsSafe = resendIsSafe
-        }
-    }
-
     private let store: any StateStore
     private let log: EventLog
-    private let policy: RetryPolicy
-    private let onUncertain: UncertainPolicy
+    private var policy: RetryPolicy
+    private var onUncertain: UncertainPolicy
     private let now: @Sendable () -> Date
     private let signal = WakeSignal()
 
-    private var lanes: [String: Lane]
-    private var inFlight: [String: Int] = [:]
+    private var lanes: [String: LaneState] = [:]
     private var finished: [(ClaimedDelivery, DeliveryOutcome, Int)] = []
     private var flushing = false
     private var draining = false
     private var storeFailureLogged = false
 
     public init(
-        lanes: [Lane], store: any StateStore, log: EventLog, settings: DeliverySettings,
+        lanes: [DeliveryLane], store: any StateStore, log: EventLog, settings: DeliverySettings,
         policy: RetryPolicy? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.lanes = Dictionary(lanes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.store = store
         self.log = log
         self.policy = policy ?? RetryPolicy(settings: settings)
         self.onUncertain = settings.onUncertain
         self.now = now
+        let start = now()
+        for lane in lanes where self.lanes[lane.name] == nil {
+            self.lanes[lane.name] = LaneState(lane: lane, now: start)
+        }
     }
 
     /// Something may have become due (a post was accepted, an operator asked for a retry).
     public nonisolated func wake() { signal.fire() }
 
     /// Attempts in flight now, all channels together.
-    public var activeCount: Int { inFlight.values.reduce(0, +) }
+    public var activeCount: Int { lanes.values.reduce(0) { $0 + $1.inFlight } }
+
+    /// Takes a new set of channels and settings (SIGHUP). Attempts under way finish on the
+    /// adapter that started them; a removed channel's deliveries wait until it comes back.
+    public func reconfigure(lanes newLanes: [DeliveryLane], settings: DeliverySettings) {
+        let stamp = now()
+        var next: [String: LaneState] = [:]
+        for lane in newLanes where next[lane.name] == nil {
+            if var existing = lanes[lane.name] {
+                existing.reconfigure(lane, now: stamp)
+                next[lane.name] = existing
+            } else {
+                next[lane.name] = LaneState(lane: lane, now: stamp)
+            }
+        }
+        // Removed lanes with attempts under way are kept, closed to new claims, until they end.
+        for (name, state) in lanes where next[name] == nil && state.inFlight > 0 {
+            var closed = state
+            closed.lane.concurrency = 0
+            next[name] = closed
+        }
+        lanes = next
+        policy.settings = settings
+        onUncertain = settings.onUncertain
+        signal.fire()
+    }
 
     /// Closes the attempts a previous run left open, before the first claim.
     public func recover() async throws {
-        let safe = Set(lanes.values.filter(\.resendIsSafe).map(\.name))
+        let safe = Set(lanes.values.filter(\.lane.resendIsSafe).map(\.lane.name))
         for recovered in try await store.recoverInterrupted(resendSafe: safe, onUncertain: onUncertain, now: now()) {
             guard recovered.wasUncertain else { continue }
             let next = recovered.state == .uncertain
@@ -73,16 +86,22 @@ public actor DeliveryEngine {
     public func run() async {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled && !draining {
-                await claimAndStart(in: &group)
-                let open = lanes.values.filter { (inFlight[$0.name] ?? 0) < $0.concurrency }.map(\.name)
-                let next: Date?
+                let dues: [String: Date]
                 do {
-                    next = try await store.nextDueDate(channels: open)
+                    dues = try await store.nextDueDates(channels: Array(lanes.keys))
                 } catch {
                     reportStoreFailure(error)
-                    next = now().addingTimeInterval(5)
+                    await signal.wait(until: now().addingTimeInterval(5))
+                    continue
                 }
-                await signal.wait(until: next)
+                let stamp = now()
+                for name in lanes.keys.sorted() where (dues[name].map { $0 <= stamp } ?? false) {
+                    await claimAndStart(name, in: &group)
+                }
+                // The earliest moment a lane can start something. A moment already past means
+                // the due dates read above are stale (just claimed): read them again at once.
+                let wake = lanes.compactMap { name, state in state.wakeTime(due: dues[name], now: stamp) }.min()
+                await signal.wait(until: wake)
             }
             // Let the attempts under way end; `drain` bounds how long by cancelling.
             while activeCount > 0 && !Task.isCancelled {
@@ -103,32 +122,38 @@ public actor DeliveryEngine {
         return activeCount == 0
     }
 
-    private func claimAndStart(in group: inout DiscardingTaskGroup) async {
-        for lane in lanes.values.sorted(by: { $0.name < $1.name }) {
-            let free = lane.concurrency - (inFlight[lane.name] ?? 0)
-            guard free > 0, !draining else { continue }
-            let batch: ClaimBatch
-            do {
-                batch = try await store.claimDue(channel: lane.name, limit: free, now: now())
-                storeFailureLogged = false
-            } catch {
-                reportStoreFailure(error)
-                continue
-            }
-            for expired in batch.expired {
-                log.log(LogEvent(
-                    .expired, level: .warning, post: expired.postID, channel: expired.channel,
-                    error: "not published: its expires_at (\(LogEvent.timestamp(expired.expiresAt))) has passed"))
-            }
-            for claimed in batch.claimed {
-                inFlight[lane.name, default: 0] += 1
-                let adapter = lane.adapter
-                group.addTask {
-                    let start = ContinuousClock.now
-                    let outcome = await adapter.deliver(claimed.message)
-                    let elapsed = ContinuousClock.now - start
-                    await self.finish(claimed, outcome, milliseconds: Int(elapsed.seconds * 1000))
-                }
+    private func claimAndStart(_ name: String, in group: inout DiscardingTaskGroup) async {
+        guard !draining, var state = lanes[name] else { return }
+        let stamp = now()
+        let allowance = state.allowance(now: stamp)
+        guard allowance > 0 else { return }
+        let batch: ClaimBatch
+        do {
+            batch = try await store.claimDue(channel: name, limit: allowance, now: stamp)
+            storeFailureLogged = false
+        } catch {
+            reportStoreFailure(error)
+            return
+        }
+        for expired in batch.expired {
+            log.log(LogEvent(
+                .expired, level: .warning, post: expired.postID, channel: expired.channel,
+                error: "not published: its expires_at (\(LogEvent.timestamp(expired.expiresAt))) has passed"))
+        }
+        // The lane may have changed while the claim was written (a reload).
+        state = lanes[name] ?? state
+        guard !batch.claimed.isEmpty else { return }
+        state.inFlight += batch.claimed.count
+        state.bucket?.take(batch.claimed.count, now: stamp)
+        state.breaker.probeStarted()
+        lanes[name] = state
+        let adapter = state.lane.adapter
+        for claimed in batch.claimed {
+            group.addTask {
+                let start = ContinuousClock.now
+                let outcome = await adapter.deliver(claimed.message)
+                let elapsed = ContinuousClock.now - start
+                await self.finish(claimed, outcome, milliseconds: Int(elapsed.seconds * 1000))
             }
         }
     }
@@ -137,7 +162,7 @@ public actor DeliveryEngine {
         if Task.isCancelled {
             // Shutting down mid-request: whether it arrived is unknown, so the attempt stays
             // open on disk and the next start decides, as after a crash.
-            inFlight[claimed.message.channel, default: 1] -= 1
+            lanes[claimed.message.channel]?.inFlight -= 1
             signal.fire()
             return
         }
@@ -157,11 +182,43 @@ public actor DeliveryEngine {
                 // Not recorded: the attempts stay `in_flight` and are recovered at the next start.
                 reportStoreFailure(error)
             }
-            for (claimedDelivery, event) in zip(batch.map(\.0), completions.map(\.event)) {
-                log.log(event)
-                inFlight[claimedDelivery.message.channel, default: 1] -= 1
+            for ((claimedDelivery, outcome, _), completion) in zip(batch, completions) {
+                log.log(completion.event)
+                let channel = claimedDelivery.message.channel
+                lanes[channel]?.inFlight -= 1
+                await recordHealth(channel: channel, outcome: outcome, at: stamp)
             }
             signal.fire()
+        }
+    }
+
+    /// Feeds the channel's breaker and logs when it pauses or resumes.
+    private func recordHealth(channel: String, outcome: DeliveryOutcome, at stamp: Date) async {
+        guard var state = lanes[channel] else { return }
+        let healthy: Bool?
+        let reason: String
+        switch outcome {
+        case .delivered, .failed:
+            healthy = true
+            reason = ""
+        case .retry(_, let why, let status):
+            // A 429 says the endpoint is well and busy: the rate limit and Retry-After deal with it.
+            healthy = status == 429 ? nil : false
+            reason = why
+        }
+        let transition = state.breaker.record(healthy: healthy, reason: reason, now: stamp)
+        lanes[channel] = state
+        switch transition {
+        case .none:
+            return
+        case .paused(let until, let why):
+            log.log(LogEvent(
+                .channelPaused, level: .warning, channel: channel, nextIn: .seconds(until.timeIntervalSince(stamp)),
+                error: "\(ChannelBreaker.threshold)+ consecutive failures, last: \(why); other channels keep flowing, this one probes with one request at next_in"))
+            try? await store.setPause(channel: channel, since: stamp, until: until, reason: why)
+        case .resumed:
+            log.log(LogEvent(.channelResumed, channel: channel, extra: [("note", "the probe succeeded; deliveries resume")]))
+            try? await store.setPause(channel: channel, since: stamp, until: nil, reason: "")
         }
     }
 
@@ -196,7 +253,7 @@ public actor DeliveryEngine {
         case .retry(let after, let reason, _):
             record.result = .retry
             record.error = reason
-            switch policy.decide(afterAttempt: message.attempt, requested: after, acceptedAt: claimed.acceptedAt, now: stamp) {
+            switch policy.decide(afterAttempt: claimed.attemptInBudget, requested: after, since: claimed.budgetSince, now: stamp) {
             case .retry(let at, let delay):
                 record.newState = .retrying
                 record.nextAt = at

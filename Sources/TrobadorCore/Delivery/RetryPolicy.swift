@@ -26,15 +26,17 @@ public struct RetryPolicy: Sendable {
         case giveUp(reason: String)
     }
 
-    /// After attempt `attempt` asked to be retried (`requested` when the network said when).
-    public func decide(afterAttempt attempt: Int, requested: Duration?, acceptedAt: Date, now: Date) -> Decision {
+    /// After attempt `attempt` (counted within its budget) asked to be retried (`requested`
+    /// when the network said when). `since`: when the budget started (acceptance, or an
+    /// operator's retry).
+    public func decide(afterAttempt attempt: Int, requested: Duration?, since: Date, now: Date) -> Decision {
         if attempt >= settings.maxAttempts {
             return .giveUp(reason: "gave up after \(attempt) attempts (max_attempts)")
         }
         let delay = max(backoff(afterAttempt: attempt), requested ?? .zero)
         let next = now.addingTimeInterval(delay.seconds)
-        if next.timeIntervalSince(acceptedAt) > settings.maxAge.seconds {
-            return .giveUp(reason: "gave up: the post was accepted \(LogEvent.shortDuration(.seconds(now.timeIntervalSince(acceptedAt)))) ago (max_age \(LogEvent.shortDuration(settings.maxAge)))")
+        if next.timeIntervalSince(since) > settings.maxAge.seconds {
+            return .giveUp(reason: "gave up: still failing \(LogEvent.shortDuration(.seconds(now.timeIntervalSince(since)))) after it was queued (max_age \(LogEvent.shortDuration(settings.maxAge)))")
         }
         return .retry(at: next, after: delay)
     }

@@ -41,6 +41,9 @@ enum SQLiteSchema {
                     action TEXT NOT NULL,
                     state TEXT NOT NULL,
                     attempts INTEGER NOT NULL DEFAULT 0,
+                    -- An operator's retry gives a delivery a fresh budget: attempts and age count from here.
+                    budget_attempts INTEGER NOT NULL DEFAULT 0,
+                    budget_since INTEGER,
                     next_at INTEGER NOT NULL,
                     expires_at INTEGER,
                     created_at INTEGER NOT NULL,
@@ -69,6 +72,13 @@ enum SQLiteSchema {
                     remote_url TEXT
                 );
                 CREATE INDEX attempts_delivery ON attempts (delivery_id, number);
+                -- Channels paused by their breaker, for `status` in another process.
+                CREATE TABLE channel_pauses (
+                    channel TEXT PRIMARY KEY,
+                    since INTEGER NOT NULL,
+                    until INTEGER NOT NULL,
+                    reason TEXT NOT NULL
+                );
                 """)
         }
         return migrator

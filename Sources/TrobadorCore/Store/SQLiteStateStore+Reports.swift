@@ -24,7 +24,10 @@ extension SQLiteStateStore {
                     http: row["last_http"], error: row["last_error"], at: Date(millis: row["updated_at"] as Int64),
                     nextAt: state == "retrying" ? Date(millis: row["next_at"] as Int64) : nil)
             }
-            return StatusReport(channels: channels, problems: problems)
+            let paused = try Row.fetchAll(db, sql: "SELECT channel, since, until, reason FROM channel_pauses ORDER BY channel").map {
+                StatusReport.Pause(channel: $0["channel"], since: Date(millis: $0["since"] as Int64), probeAt: Date(millis: $0["until"] as Int64), reason: $0["reason"])
+            }
+            return StatusReport(channels: channels, paused: paused, problems: problems)
         }
     }
 

@@ -115,6 +115,8 @@ public final class SQLiteStateStore: StateStore {
 
     public func recoverInterrupted(resendSafe: Set<String>, onUncertain: UncertainPolicy, now: Date) async throws -> [RecoveredDelivery] {
         try await pool.write { db in
+            // A new run starts with every channel's breaker closed.
+            try db.execute(sql: "DELETE FROM channel_pauses")
             let rows = try Row.fetchAll(db, sql: "SELECT id, post_id, channel, attempts FROM deliveries WHERE state = 'in_flight'")
             var recovered: [RecoveredDelivery] = []
             for row in rows {
@@ -148,7 +150,7 @@ public final class SQLiteStateStore: StateStore {
                 db,
                 sql: """
                     SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
-                           p.post_json, p.accepted_at
+                           d.budget_attempts, d.budget_since, p.post_json, p.accepted_at
                     FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
                     WHERE d.channel = ? AND d.state IN ('pending', 'scheduled', 'retrying') AND d.next_at <= ?
                     ORDER BY d.next_at, d.id
@@ -202,8 +204,10 @@ public final class SQLiteStateStore: StateStore {
                     post: post, version: version, action: PostAction(rawValue: row["action"]) ?? .publish,
                     channel: channel, idempotencyKey: row["idempotency_key"], attempt: attempt, media: media,
                     previousReceipt: previous)
+                let budgetSince: Int64 = row["budget_since"] ?? row["accepted_at"]
                 batch.claimed.append(ClaimedDelivery(
-                    deliveryID: id, attemptID: attemptID, message: message, acceptedAt: Date(millis: row["accepted_at"] as Int64)))
+                    deliveryID: id, attemptID: attemptID, message: message, budgetSince: Date(millis: budgetSince),
+                    budgetAttempts: row["budget_attempts"]))
             }
             return batch
         }
@@ -235,18 +239,57 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func nextDueDate(channels: [String]) async throws -> Date? {
-        guard !channels.isEmpty else { return nil }
+    public func nextDueDates(channels: [String]) async throws -> [String: Date] {
+        guard !channels.isEmpty else { return [:] }
         let placeholders = Array(repeating: "?", count: channels.count).joined(separator: ",")
-        let millis = try await pool.read { db in
-            try Int64.fetchOne(
+        return try await pool.read { db in
+            var dates: [String: Date] = [:]
+            for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT MIN(next_at) FROM deliveries
+                    SELECT channel, MIN(next_at) AS due FROM deliveries
                     WHERE state IN ('pending', 'scheduled', 'retrying') AND channel IN (\(placeholders))
+                    GROUP BY channel
                     """,
-                arguments: StatementArguments(channels))
+                arguments: StatementArguments(channels)
+            ) {
+                dates[row["channel"]] = Date(millis: row["due"] as Int64)
+            }
+            return dates
         }
-        return millis.map(Date.init(millis:))
+    }
+
+    public func requeue(postID: String, channel: String?, now: Date) async throws -> [String] {
+        try await pool.write { db in
+            var sql = "SELECT id, channel FROM deliveries WHERE post_id = ? AND state IN ('failed', 'uncertain')"
+            var arguments: StatementArguments = [postID]
+            if let channel {
+                sql += " AND channel = ?"
+                arguments += [channel]
+            }
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            for row in rows {
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET state = 'retrying', next_at = ?, updated_at = ?, budget_attempts = attempts,
+                               budget_since = ?, last_error = 'queued again by an operator (trobador retry)'
+                        WHERE id = ?
+                        """,
+                    arguments: [now.millis, now.millis, now.millis, row["id"] as Int64])
+            }
+            return rows.map { $0["channel"] as String }
+        }
+    }
+
+    public func setPause(channel: String, since: Date, until: Date?, reason: String) async throws {
+        try await pool.write { db in
+            if let until {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO channel_pauses (channel, since, until, reason) VALUES (?, ?, ?, ?)",
+                    arguments: [channel, since.millis, until.millis, reason])
+            } else {
+                try db.execute(sql: "DELETE FROM channel_pauses WHERE channel = ?", arguments: [channel])
+            }
+        }
     }
 }

@@ -21,8 +21,16 @@ public protocol StateStore: Sendable {
     /// Records how attempts ended and what state their deliveries move to.
     func complete(_ completions: [AttemptCompletion]) async throws
 
-    /// The earliest moment a waiting delivery of one of `channels` becomes due, if any.
-    func nextDueDate(channels: [String]) async throws -> Date?
+    /// Per channel, the earliest moment one of its waiting deliveries becomes due; channels
+    /// with nothing waiting are absent.
+    func nextDueDates(channels: [String]) async throws -> [String: Date]
+
+    /// Queues failed or uncertain deliveries of a post again, with a fresh budget of attempts
+    /// and age. Returns the channels concerned.
+    func requeue(postID: String, channel: String?, now: Date) async throws -> [String]
+
+    /// Records that a channel's breaker paused it (for `status`), or that it resumed (`until` nil).
+    func setPause(channel: String, since: Date, until: Date?, reason: String) async throws
 
     /// Per channel counts by state and the latest problems.
     func status(latestProblems: Int) throws -> StatusReport
@@ -96,8 +104,13 @@ public struct ClaimedDelivery: Sendable {
     public var deliveryID: Int64
     public var attemptID: Int64
     public var message: OutboundMessage
-    /// When the post was accepted, for `max_age`.
-    public var acceptedAt: Date
+    /// Since when `max_age` counts: the post's acceptance, or an operator's last retry.
+    public var budgetSince: Date
+    /// Attempts made before the current budget (before an operator's last retry).
+    public var budgetAttempts: Int
+
+    /// The attempt's number within its budget, for `max_attempts`.
+    public var attemptInBudget: Int { message.attempt - budgetAttempts }
 }
 
 public struct ExpiredDelivery: Sendable, Equatable {

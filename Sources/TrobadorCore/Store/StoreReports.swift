@@ -24,7 +24,16 @@ public struct StatusReport: Sendable, Codable {
         public var nextAt: Date?
     }
 
+    /// A channel its breaker paused: since when, when it next probes, and the last failure.
+    public struct Pause: Sendable, Codable {
+        public var channel: String
+        public var since: Date
+        public var probeAt: Date
+        public var reason: String
+    }
+
     public var channels: [ChannelLine]
+    public var paused: [Pause]
     /// The latest deliveries that failed, are uncertain or are retrying, newest first.
     public var problems: [Problem]
 }

@@ -1,0 +1,58 @@
+import Foundation
+
+/// One configured channel as the delivery engine sees it: its adapter and its limits.
+public struct DeliveryLane: Sendable {
+    public var name: String
+    public var adapter: any ChannelAdapter
+    public var concurrency: Int
+    /// nil: no rate limit.
+    public var rate: Rate?
+    /// An interrupted attempt can be sent again without risk of a duplicate.
+    public var resendIsSafe: Bool
+
+    public init(name: String, adapter: any ChannelAdapter, concurrency: Int, rate: Rate? = nil, resendIsSafe: Bool) {
+        self.name = name
+        self.adapter = adapter
+        self.concurrency = max(1, concurrency)
+        self.rate = rate
+        self.resendIsSafe = resendIsSafe
+    }
+}
+
+/// A lane and what the engine tracks for it between attempts.
+struct LaneState {
+    var lane: DeliveryLane
+    var inFlight = 0
+    var bucket: TokenBucket?
+    var breaker = ChannelBreaker()
+
+    init(lane: DeliveryLane, now: Date) {
+        self.lane = lane
+        bucket = lane.rate.map { TokenBucket(rate: $0, now: now) }
+    }
+
+    /// Takes a new configuration of the same channel, keeping what is under way.
+    mutating func reconfigure(_ lane: DeliveryLane, now: Date) {
+        if lane.rate != self.lane.rate { bucket = lane.rate.map { TokenBucket(rate: $0, now: now) } }
+        self.lane = lane
+    }
+
+    /// How many deliveries may be claimed now.
+    mutating func allowance(now: Date) -> Int {
+        var free = lane.concurrency - inFlight
+        if let tokens = bucket?.available(now: now) { free = min(free, tokens) }
+        if let probe = breaker.allowance(now: now) { free = min(free, probe) }
+        return max(0, free)
+    }
+
+    /// When this lane should be looked at again, given when its next delivery is due; nil
+    /// when only an attempt's end or new work can change anything.
+    func wakeTime(due: Date?, now: Date) -> Date? {
+        guard let due, inFlight < lane.concurrency else { return nil }
+        switch breaker.state {
+        case .probing: return nil
+        case .open(let until): return max(due, until)
+        case .closed: return max(due, bucket?.nextToken(now: now) ?? due)
+        }
+    }
+}
