@@ -20,7 +20,14 @@ struct RunCommand: AsyncParsableCommand {
             secrets: configuration.channels.flatMap(\.secretValues))
         let http = CurlHTTPClient()
         defer { http.shutdown() }
-        let daemon = Daemon(configuration: configuration, channelTypes: BuiltinChannels.all, http: http, log: log)
+        let reloadPath = configuration.sourcePath
+        let daemon = Daemon(
+            configuration: configuration, channelTypes: BuiltinChannels.all, http: http, log: log,
+            reload: { () throws(ConfigurationError) -> Configuration in
+                let loader = ConfigurationLoader(channelTypes: BuiltinChannels.settingSpecs)
+                if let reloadPath { return try loader.load(path: reloadPath) }
+                return loader.embeddedDefault(workingDirectory: FileManager.default.currentDirectoryPath)
+            })
         do {
             let status = try await daemon.run(signals: ProcessSignals.stream())
             if status != 0 { throw ExitCode(status) }

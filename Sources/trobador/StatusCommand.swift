@@ -33,10 +33,16 @@ struct StatusCommand: AsyncParsableCommand {
         var rows = [["CHANNEL"] + columns.map { $0.rawValue.uppercased() } + ["NOTE"]]
         for line in report.channels {
             let configured = configuration.channel(named: line.channel)
-            let note = configured == nil ? "not in the configuration" : configured!.enabled ? "" : "disabled"
+            var note = configured == nil ? "not in the configuration" : configured!.enabled ? "" : "disabled"
+            if report.paused.contains(where: { $0.channel == line.channel }) { note = "PAUSED" }
             rows.append([line.channel] + columns.map { String(line.counts[$0.rawValue] ?? 0) } + [note])
         }
         print(TextTable.render(rows))
+        for pause in report.paused {
+            print("\n\(pause.channel) is PAUSED since \(LocalTime.text(pause.since)) after repeated failures; next probe at \(LocalTime.text(pause.probeAt)).")
+            print("  last failure: \(pause.reason)")
+            print("  Its posts wait and are not lost; the other channels keep flowing.")
+        }
         if report.problems.isEmpty {
             print("\nNo failed, uncertain or retrying deliveries.")
             return

@@ -12,6 +12,7 @@ struct Trobador: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, CheckCommand.self, SubmitCommand.self, StatusCommand.self, HistoryCommand.self,
+            RetryCommand.self, RetractCommand.self,
             ChannelsCommand.self,
         ]
     )

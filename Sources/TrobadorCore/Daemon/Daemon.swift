@@ -2,20 +2,26 @@ import CurlHTTP
 import Foundation
 
 /// The daemon: inbox watcher → intake → store → delivery engine → adapters, wired from one
-/// configuration, until SIGTERM.
+/// configuration, until SIGTERM. SIGHUP reads the configuration again.
 public struct Daemon: Sendable {
     public var configuration: Configuration
     public var channelTypes: [any ChannelType]
     public var http: any HTTPClient
     public var log: EventLog
+    /// Reads the configuration again, for SIGHUP.
+    public var reload: @Sendable () throws(ConfigurationError) -> Configuration
     /// Longest wait for requests in flight at SIGTERM.
     public var shutdownGrace: Duration = .seconds(10)
 
-    public init(configuration: Configuration, channelTypes: [any ChannelType], http: any HTTPClient, log: EventLog) {
+    public init(
+        configuration: Configuration, channelTypes: [any ChannelType], http: any HTTPClient, log: EventLog,
+        reload: @escaping @Sendable () throws(ConfigurationError) -> Configuration
+    ) {
         self.configuration = configuration
         self.channelTypes = channelTypes
         self.http = http
         self.log = log
+        self.reload = reload
     }
 
     /// Runs until SIGTERM or SIGINT; returns the exit status.
@@ -23,30 +29,37 @@ public struct Daemon: Sendable {
         let spool = Spool(root: configuration.spoolDirectory)
         try spool.prepare()
         let store = try SQLiteStateStore(path: configuration.statePath)
-        let lanes = makeLanes(spool: spool)
+        let lanes = makeLanes(configuration, spool: spool)
         let engine = DeliveryEngine(lanes: lanes, store: store, log: log, settings: configuration.delivery)
         log.log(LogEvent(.started, extra: [
             ("config", configuration.sourcePath ?? "embedded default"), ("spool", spool.root),
             ("channels", lanes.map(\.name).joined(separator: ",")), ("pid", String(getpid())),
         ]))
+        for warning in configuration.warnings {
+            log.log(LogEvent(.started, level: .warning, error: warning.description))
+        }
         try await engine.recover()
 
-        let (watcher, inboxSignals) = try InboxWatcher.start(directory: spool.inbox)
+        let (inboxWatcher, inboxSignals) = try InboxWatcher.start(directory: spool.inbox)
+        let (controlWatcher, controlSignals) = try InboxWatcher.start(directory: spool.control)
         let intake = Intake(
             spool: spool, rules: configuration.posts, router: Router(configuration: configuration), store: store, log: log,
             onAccepted: { engine.wake() })
+        let desk = OperatorDesk(spool: spool, store: store, log: log, onChange: { engine.wake() })
         log.log(LogEvent(.ready, extra: [("inbox", spool.inbox)]))
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await intake.run(signals: inboxSignals) }
+            group.addTask { await desk.run(signals: controlSignals) }
             group.addTask { await engine.run() }
+            var current = configuration
             for await signal in signals {
                 if signal == .terminate { break }
-                log.reopen()
-                log.log(LogEvent(.reloaded, extra: [("note", "log file reopened")]))
+                current = await apply(reloading: current, spool: spool, engine: engine, intake: intake)
             }
             log.log(LogEvent(.stopping, extra: [("in_flight", String(await engine.activeCount))]))
-            watcher.stop()
+            inboxWatcher.stop()
+            controlWatcher.stop()
             let drained = await engine.drain(timeout: shutdownGrace)
             if !drained {
                 log.log(LogEvent(.stopping, level: .warning, error: "requests still in flight after \(LogEvent.shortDuration(shutdownGrace)); they stay queued and are resolved at the next start"))
@@ -57,9 +70,42 @@ public struct Daemon: Sendable {
         return 0
     }
 
+    /// SIGHUP: reopen the log file, read the configuration again and apply it; an invalid one
+    /// is logged with its problems and the running one kept.
+    private func apply(reloading current: Configuration, spool: Spool, engine: DeliveryEngine, intake: Intake) async -> Configuration {
+        log.reopen()
+        let next: Configuration
+        do {
+            next = try reload()
+        } catch {
+            log.log(LogEvent(
+                .reloaded, level: .error,
+                error: "configuration not reloaded, still running on the previous one: "
+                    + error.problems.map(\.description).joined(separator: "; ")))
+            return current
+        }
+        var ignored: [String] = []
+        if next.spoolDirectory != current.spoolDirectory { ignored.append("[spool] dir") }
+        if next.statePath != current.statePath { ignored.append("[state] path") }
+        var applied = next
+        applied.spoolDirectory = current.spoolDirectory
+        applied.statePath = current.statePath
+        let lanes = makeLanes(applied, spool: spool)
+        await engine.reconfigure(lanes: lanes, settings: applied.delivery)
+        await intake.reconfigure(rules: applied.posts, router: Router(configuration: applied))
+        log.update(format: applied.log.format, file: applied.log.file, secrets: applied.channels.flatMap(\.secretValues))
+        var extra: [(key: String, value: String)] = [("channels", lanes.map(\.name).joined(separator: ","))]
+        if !ignored.isEmpty { extra.append(("note", "\(ignored.joined(separator: " and ")) changed: restart to apply")) }
+        log.log(LogEvent(.reloaded, extra: extra))
+        for warning in applied.warnings {
+            log.log(LogEvent(.reloaded, level: .warning, error: warning.description))
+        }
+        return applied
+    }
+
     /// One lane per enabled channel. A channel that cannot be set up is logged and left out;
     /// the others run.
-    func makeLanes(spool: Spool) -> [DeliveryLane] {
+    func makeLanes(_ configuration: Configuration, spool: Spool) -> [DeliveryLane] {
         let context = ChannelContext(http: http, spoolDirectory: spool.root)
         var lanes: [DeliveryLane] = []
         for channel in configuration.channels where channel.enabled {

@@ -5,7 +5,7 @@ import Foundation
 /// An entry leaves the inbox only after what it asked for is on disk.
 public actor Intake {
     private let spool: Spool
-    private let parser: PostParser
+    private var parser: PostParser
     private var router: Router
     private let store: any StateStore
     private let log: EventLog
@@ -28,6 +28,12 @@ public actor Intake {
         self.log = log
         self.now = now
         self.onAccepted = onAccepted
+    }
+
+    /// Takes new post rules and routing (SIGHUP).
+    public func reconfigure(rules: PostRules, router: Router) {
+        parser = PostParser(rules: rules)
+        self.router = router
     }
 
     /// Consumes the watcher's signals until the stream ends or the task is cancelled.
@@ -99,7 +105,12 @@ public actor Intake {
                         continue
                     }
                 case .update, .retract:
-                    routes = []
+                    // `channels:` narrows an update or a retraction to some of the post's channels.
+                    if loaded.post.channels != nil, case .failure(let problem) = router.routes(for: loaded.post) {
+                        reject(name, PostRejection(problem))
+                        continue
+                    }
+                    routes = loaded.post.channels ?? []
                 }
                 submissions.append(Submission(
                     post: loaded.post, media: loaded.media, source: loaded.source, format: loaded.format.rawValue,
@@ -160,6 +171,8 @@ public actor Intake {
                 switch delivery.state {
                 case .scheduled:
                     log.log(LogEvent(.scheduled, post: post.id, channel: delivery.channel, extra: [("publish_at", LogEvent.timestamp(delivery.due))]))
+                case .cancelled where delivery.action == .retract:
+                    log.log(LogEvent(.retracted, post: post.id, channel: delivery.channel, extra: [("note", delivery.note ?? "")]))
                 case .cancelled:
                     log.log(LogEvent(
                         .expired, level: .warning, post: post.id, channel: delivery.channel,

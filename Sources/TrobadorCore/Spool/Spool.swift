@@ -8,6 +8,8 @@ public struct Spool: Sendable {
     public var inbox: String { root + "/inbox" }
     public var archive: String { root + "/archive" }
     public var rejected: String { root + "/rejected" }
+    /// Requests from operator commands to the running daemon (`OperatorRequest`).
+    public var control: String { root + "/control" }
 
     public init(root: String) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
@@ -15,7 +17,7 @@ public struct Spool: Sendable {
 
     /// Creates the directories that are missing.
     public func prepare() throws {
-        for directory in [root, inbox, archive, rejected] {
+        for directory in [root, inbox, archive, rejected, control] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
     }

@@ -46,12 +46,19 @@ enum AcceptancePolicy {
                 field: "id", message: "a different post with the id \"\(post.id)\" was already accepted (\(when))",
                 hint: "To correct the published post, add `action: update` to the front matter. To publish another post, give it another id."))
         case .update, .retract:
-            if latest.action == .retract {
+            if latest.action == .retract && post.action == .update {
                 return .refuse(PostProblem(
-                    field: "action", message: "the post \"\(post.id)\" was retracted; it cannot be \(post.action == .update ? "updated" : "retracted again")",
+                    field: "action", message: "the post \"\(post.id)\" was retracted; it cannot be updated",
                     hint: "To publish it again, give it a new id."))
             }
-            return .store(version: latest.version + 1, channels: existingChannels)
+            // `channels:` in an update or a retraction narrows it to some of the post's channels.
+            let named = submission.routes
+            if let stranger = named.first(where: { !existingChannels.contains($0) }) {
+                return .refuse(PostProblem(
+                    field: "channels", message: "the post \"\(post.id)\" was never sent to the channel \"\(stranger)\"",
+                    hint: "It went to: \(existingChannels.joined(separator: ", ")). Name only those, or remove `channels:`."))
+            }
+            return .store(version: latest.version + 1, channels: named.isEmpty ? existingChannels : existingChannels.filter(named.contains))
         }
     }
 

@@ -85,30 +85,58 @@ public final class SQLiteStateStore: StateStore {
             }
             var created: [NewDelivery] = []
             for channel in channels {
-                let state: DeliveryState
-                var due = now
-                if post.action == .publish, let expiry = post.expiresAt, expiry <= now {
-                    state = .cancelled
-                } else if let publishAt = post.publishAt, publishAt > now, post.action == .publish {
-                    state = .scheduled
-                    due = publishAt
-                } else {
-                    state = .pending
-                }
-                let key = AcceptancePolicy.idempotencyKey(postID: post.id, channel: channel, action: post.action, version: version)
+                let plan = try deliveryPlan(for: post, version: version, channel: channel, now: now, db: db)
+                let key = AcceptancePolicy.idempotencyKey(postID: post.id, channel: channel, action: plan.action, version: version)
                 try db.execute(
                     sql: """
                         INSERT INTO deliveries (post_id, version, channel, action, state, next_at, expires_at,
                                                 created_at, updated_at, idempotency_key, last_error)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [post.id, version, channel, post.action.rawValue, state.rawValue, due.millis,
-                                post.action == .publish ? post.expiresAt?.millis : nil, now.millis, now.millis, key,
-                                state == .cancelled ? "expired before it could be published" : nil])
-                created.append(NewDelivery(channel: channel, state: state, due: due))
+                    arguments: [post.id, version, channel, plan.action.rawValue, plan.state.rawValue, plan.due.millis,
+                                plan.action == .publish ? post.expiresAt?.millis : nil, now.millis, now.millis, key, plan.note])
+                created.append(NewDelivery(channel: channel, action: plan.action, state: plan.state, due: plan.due, note: plan.note))
             }
             return .accepted(version: version, deliveries: created)
         }
+    }
+
+    /// What one channel gets for a new version: a retraction or update of what may already be
+    /// published there, or, when nothing went out yet, the new content in place of the old.
+    private static func deliveryPlan(
+        for post: Post, version: Int, channel: String, now: Date, db: Database
+    ) throws -> (action: PostAction, state: DeliveryState, due: Date, note: String?) {
+        var action = post.action
+        if post.action != .publish {
+            let mayBePublished = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM deliveries WHERE post_id = ? AND channel = ? AND action = 'publish'
+                                   AND state IN ('delivered', 'in_flight', 'uncertain'))
+                    """,
+                arguments: [post.id, channel]) ?? false
+            // What was waiting to go out is superseded by this version.
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET state = 'cancelled', updated_at = ?, last_error = ?
+                    WHERE post_id = ? AND channel = ? AND version < ? AND state IN ('pending', 'scheduled', 'retrying')
+                    """,
+                arguments: [now.millis, "superseded by version \(version) (\(post.action.rawValue)) before it was sent",
+                            post.id, channel, version])
+            if !mayBePublished {
+                if post.action == .retract {
+                    return (.retract, .cancelled, now, "withdrawn before it was published; nothing to remove")
+                }
+                action = .publish
+            }
+        }
+        if action == .publish, let expiry = post.expiresAt, expiry <= now {
+            return (action, .cancelled, now, "expired before it could be published")
+        }
+        if action == .publish, let publishAt = post.publishAt, publishAt > now {
+            return (action, .scheduled, publishAt, nil)
+        }
+        return (action, .pending, now, nil)
     }
 
     // MARK: delivery

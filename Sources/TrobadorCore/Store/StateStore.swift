@@ -75,8 +75,12 @@ public enum AcceptResult: Sendable, Equatable {
 /// A delivery created by an accepted submission.
 public struct NewDelivery: Sendable, Equatable {
     public var channel: String
+    /// What will be done there: an update to a post not yet sent becomes its publication.
+    public var action: PostAction
     public var state: DeliveryState
     public var due: Date
+    /// Why it will not be sent, when `cancelled`.
+    public var note: String?
 }
 
 public struct RecoveredDelivery: Sendable, Equatable {
