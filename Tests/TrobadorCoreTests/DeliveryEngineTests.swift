@@ -158,3 +158,71 @@ final class LogCapture: Sendable {
         return false
     }
 }
+
+@Suite("delivery engine: what the network says, and sick channels")
+struct DeliveryEngineNetworkTests {
+    @Test func retry_after_in_seconds_delays_the_next_attempt() async throws {
+        try await Self.expectRetryAfter(header: { _ in "2" })
+    }
+
+    @Test func retry_after_as_an_http_date_delays_the_next_attempt() async throws {
+        try await Self.expectRetryAfter(header: { now in
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            // Whole seconds: two seconds ahead, plus the part of a second the date cannot say.
+            return formatter.string(from: now.addingTimeInterval(3))
+        }, atLeast: 2)
+    }
+
+    static func expectRetryAfter(header: @escaping @Sendable (Date) -> String, atLeast: Double = 2) async throws {
+        let receiver = try await LoopbackReceiver { _, index in
+            index == 0 ? .init(status: 429, headers: ["Retry-After": header(Date())], body: "slow down") : .init(status: 200)
+        }
+        let harness = try await DeliveryEngineTests.Harness(receiverURL: receiver.url, settings: DeliverySettings(firstRetry: .milliseconds(100)))
+        defer { harness.directory.remove() }
+        try await harness.submit("p429")
+        let run = Task { await harness.engine.run() }
+        defer { run.cancel() }
+        #expect(await receiver.wait(timeout: .seconds(10)) { $0.count == 2 })
+        let times = receiver.requests.map(\.at)
+        #expect(times[1].timeIntervalSince(times[0]) >= atLeast)
+        #expect(harness.logPipe.lines.contains { $0.contains("event=retrying post=p429 channel=hook attempt=1 http=429") })
+        await receiver.stop()
+    }
+
+    @Test func a_channel_that_refuses_connections_is_paused_probed_and_resumed_and_loses_nothing() async throws {
+        let port = try SilentServer.closedPort()
+        let directory = try TemporaryDirectory("breaker")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let capture = try LogCapture(directory: directory)
+        let channel = ChannelConfig(name: "hook", type: "webhook", settings: ["url": .string("http://127.0.0.1:\(port)/hook")])
+        let adapter = try BuiltinChannels.all.first { $0.name == "webhook" }!
+            .makeAdapter(for: channel, context: ChannelContext(http: CurlHTTPClient(), spoolDirectory: directory.path))
+        let settings = DeliverySettings(firstRetry: .milliseconds(50), maxRetryInterval: .milliseconds(100))
+        let engine = DeliveryEngine(
+            lanes: [DeliveryLane(name: "hook", adapter: adapter, concurrency: 2, resendIsSafe: true)], store: store, log: capture.log,
+            settings: settings, policy: RetryPolicy(settings: settings, jitter: { 1.0 }),
+            breaker: BreakerSettings(threshold: 5, firstPause: 0.5, longestPause: 1))
+        for number in 0..<10 {
+            let post = Post(id: "p\(number)", body: "x")
+            let source = Array("p\(number)".utf8)
+            _ = try await store.accept([Submission(post: post, media: [], source: source, format: "markdown", contentHash: ContentHash.sha256Hex(source), fileName: "p", routes: ["hook"])], now: Date())
+        }
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        #expect(await capture.waitFor("event=channel_paused channel=hook"))
+        #expect(try store.status(latestProblems: 1).paused.first?.channel == "hook")
+        let attemptsWhilePaused = capture.lines.filter { $0.contains("event=retrying") }.count
+        // The endpoint comes back on the same port.
+        let receiver = try await LoopbackReceiver(port: port)
+        #expect(await capture.waitFor("event=channel_resumed channel=hook"))
+        #expect(await receiver.wait { Set($0.compactMap { ($0.json?["id"] as? String) }).count == 10 })
+        #expect(try store.status(latestProblems: 1).paused.isEmpty)
+        // While paused, posts did not burn through their attempts: far fewer than 10 × 20.
+        #expect(attemptsWhilePaused < 30)
+        await receiver.stop()
+    }
+}

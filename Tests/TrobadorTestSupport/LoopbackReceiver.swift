@@ -35,20 +35,20 @@ public final class LoopbackReceiver: Sendable {
 
     private let server: HTTPServer
     private let task: Task<Void, Never>
-    private let log = RequestLog()
+    private let log = Locked<[Received]>([])
     public let port: UInt16
 
     /// Starts the server. `respond` is asked for each request, with the number of requests
     /// received before it.
-    public init(respond: @escaping @Sendable (Received, Int) -> Answer = { _, _ in Answer() }) async throws {
-        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 60, logger: .disabled)
+    public init(port: UInt16 = 0, respond: @escaping @Sendable (Received, Int) -> Answer = { _, _ in Answer() }) async throws {
+        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: port), timeout: 60, logger: .disabled)
         let log = self.log
         await server.appendRoute("*") { request in
             let received = Received(
                 method: request.method.rawValue, path: request.path,
                 headers: Dictionary(request.headers.map { ($0.key.rawValue.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }),
                 body: try await request.bodyData, at: Date())
-            let index = log.entries.withLock { entries in
+            let index = log.withLock { entries in
                 entries.append(received)
                 return entries.count - 1
             }
@@ -69,19 +69,19 @@ public final class LoopbackReceiver: Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    public var requests: [Received] { log.entries.withLock { $0 } }
+    public var requests: [Received] { log.withLock { $0 } }
 
-    public var count: Int { log.entries.withLock { $0.count } }
+    public var count: Int { log.withLock { $0.count } }
 
     /// Waits until `condition` holds for the requests received, or `timeout` passes.
     @discardableResult
     public func wait(timeout: Duration = .seconds(30), until condition: ([Received]) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if log.entries.withLock({ condition($0) }) { return true }
+            if log.withLock({ condition($0) }) { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return log.entries.withLock { condition($0) }
+        return log.withLock { condition($0) }
     }
 
     public func stop() async {
@@ -90,7 +90,3 @@ public final class LoopbackReceiver: Sendable {
     }
 }
 
-/// What a receiver has seen, shared between its handler and the test.
-final class RequestLog: Sendable {
-    let entries = Mutex<[LoopbackReceiver.Received]>([])
-}

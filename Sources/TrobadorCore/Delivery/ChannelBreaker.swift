@@ -3,6 +3,20 @@ import Foundation
 /// Pauses a channel whose endpoint keeps failing (connection refused, timeouts, 5xx), so
 /// that its posts stop spending attempts and the log stops filling, then probes it with
 /// one request at growing intervals until it answers again. Other channels never wait.
+public struct BreakerSettings: Sendable, Equatable {
+    /// Consecutive failures that pause the channel.
+    public var threshold: Int
+    /// The first pause; each failed probe doubles it.
+    public var firstPause: TimeInterval
+    public var longestPause: TimeInterval
+
+    public init(threshold: Int = 5, firstPause: TimeInterval = 10, longestPause: TimeInterval = 300) {
+        self.threshold = threshold
+        self.firstPause = firstPause
+        self.longestPause = longestPause
+    }
+}
+
 struct ChannelBreaker: Sendable {
     enum State: Sendable, Equatable {
         case closed
@@ -12,15 +26,16 @@ struct ChannelBreaker: Sendable {
         case probing
     }
 
-    /// Consecutive failures that pause the channel.
-    static let threshold = 5
-    static let firstPause: TimeInterval = 10
-    static let longestPause: TimeInterval = 300
-
+    let settings: BreakerSettings
     private(set) var state: State = .closed
     private(set) var consecutiveFailures = 0
-    private(set) var pause: TimeInterval = ChannelBreaker.firstPause
+    private(set) var pause: TimeInterval
     private(set) var lastReason = ""
+
+    init(settings: BreakerSettings = BreakerSettings()) {
+        self.settings = settings
+        pause = settings.firstPause
+    }
 
     /// How many requests may start now (nil: as many as the other limits allow).
     mutating func allowance(now: Date) -> Int? {
@@ -53,7 +68,7 @@ struct ChannelBreaker: Sendable {
         }
         if healthy {
             consecutiveFailures = 0
-            pause = Self.firstPause
+            pause = settings.firstPause
             let wasPaused = state != .closed
             state = .closed
             return wasPaused ? .resumed : .none
@@ -62,12 +77,12 @@ struct ChannelBreaker: Sendable {
         lastReason = reason
         switch state {
         case .probing, .open:
-            pause = min(Self.longestPause, pause * 2)
+            pause = min(settings.longestPause, pause * 2)
             let until = now.addingTimeInterval(pause)
             state = .open(until: until)
             return .paused(until: until, reason: reason)
         case .closed:
-            guard consecutiveFailures >= Self.threshold else { return .none }
+            guard consecutiveFailures >= settings.threshold else { return .none }
             let until = now.addingTimeInterval(pause)
             state = .open(until: until)
             return .paused(until: until, reason: reason)

@@ -17,6 +17,7 @@ public actor DeliveryEngine {
     private let signal = WakeSignal()
 
     private var lanes: [String: LaneState] = [:]
+    private let breaker: BreakerSettings
     private var finished: [(ClaimedDelivery, DeliveryOutcome, Int)] = []
     private var flushing = false
     private var draining = false
@@ -24,8 +25,10 @@ public actor DeliveryEngine {
 
     public init(
         lanes: [DeliveryLane], store: any StateStore, log: EventLog, settings: DeliverySettings,
-        policy: RetryPolicy? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        policy: RetryPolicy? = nil, breaker: BreakerSettings = BreakerSettings(),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.breaker = breaker
         self.store = store
         self.log = log
         self.policy = policy ?? RetryPolicy(settings: settings)
@@ -33,7 +36,7 @@ public actor DeliveryEngine {
         self.now = now
         let start = now()
         for lane in lanes where self.lanes[lane.name] == nil {
-            self.lanes[lane.name] = LaneState(lane: lane, now: start)
+            self.lanes[lane.name] = LaneState(lane: lane, breaker: breaker, now: start)
         }
     }
 
@@ -53,7 +56,7 @@ public actor DeliveryEngine {
                 existing.reconfigure(lane, now: stamp)
                 next[lane.name] = existing
             } else {
-                next[lane.name] = LaneState(lane: lane, now: stamp)
+                next[lane.name] = LaneState(lane: lane, breaker: breaker, now: stamp)
             }
         }
         // Removed lanes with attempts under way are kept, closed to new claims, until they end.
@@ -214,7 +217,7 @@ public actor DeliveryEngine {
         case .paused(let until, let why):
             log.log(LogEvent(
                 .channelPaused, level: .warning, channel: channel, nextIn: .seconds(until.timeIntervalSince(stamp)),
-                error: "\(ChannelBreaker.threshold)+ consecutive failures, last: \(why); other channels keep flowing, this one probes with one request at next_in"))
+                error: "\(breaker.threshold)+ consecutive failures, last: \(why); other channels keep flowing, this one probes with one request at next_in"))
             try? await store.setPause(channel: channel, since: stamp, until: until, reason: why)
         case .resumed:
             log.log(LogEvent(.channelResumed, channel: channel, extra: [("note", "the probe succeeded; deliveries resume")]))

@@ -24,10 +24,11 @@ struct LaneState {
     var lane: DeliveryLane
     var inFlight = 0
     var bucket: TokenBucket?
-    var breaker = ChannelBreaker()
+    var breaker: ChannelBreaker
 
-    init(lane: DeliveryLane, now: Date) {
+    init(lane: DeliveryLane, breaker: BreakerSettings, now: Date) {
         self.lane = lane
+        self.breaker = ChannelBreaker(settings: breaker)
         bucket = lane.rate.map { TokenBucket(rate: $0, now: now) }
     }
 
