@@ -5,6 +5,8 @@ public enum BuiltinChannels {
     public static let all: [any ChannelType] = [
         WebhookChannelType(),
         FileChannelType(),
+        DiscordChannelType(),
+        SlackChannelType(),
     ]
 
     /// The type-specific keys of each type, for the configuration parser.
