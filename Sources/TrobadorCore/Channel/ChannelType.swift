@@ -27,15 +27,22 @@ extension ChannelType {
     public var defaultRate: Rate? { nil }
 }
 
-/// What adapters may use: the HTTP client, the spool, the clock.
+/// What adapters may use: the HTTP client, the spool, the media store.
 public struct ChannelContext: Sendable {
     public var http: any HTTPClient
     /// The spool directory, for channels that write files.
     public var spoolDirectory: String
+    /// Reads a post version's media with their bytes (`OutboundMessage.media` carries only
+    /// their description), for channels that upload them.
+    public var loadMedia: @Sendable (_ postID: String, _ version: Int) async throws -> [StoredMedia]
 
-    public init(http: any HTTPClient, spoolDirectory: String) {
+    public init(
+        http: any HTTPClient, spoolDirectory: String,
+        loadMedia: @escaping @Sendable (_ postID: String, _ version: Int) async throws -> [StoredMedia] = { _, _ in [] }
+    ) {
         self.http = http
         self.spoolDirectory = spoolDirectory
+        self.loadMedia = loadMedia
     }
 }
 

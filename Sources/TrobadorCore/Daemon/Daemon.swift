@@ -29,7 +29,7 @@ public struct Daemon: Sendable {
         let spool = Spool(root: configuration.spoolDirectory)
         try spool.prepare()
         let store = try SQLiteStateStore(path: configuration.statePath)
-        let lanes = makeLanes(configuration, spool: spool)
+        let lanes = makeLanes(configuration, spool: spool, store: store)
         let engine = DeliveryEngine(lanes: lanes, store: store, log: log, settings: configuration.delivery)
         log.log(LogEvent(.started, extra: [
             ("config", configuration.sourcePath ?? "embedded default"), ("spool", spool.root),
@@ -55,7 +55,7 @@ public struct Daemon: Sendable {
             var current = configuration
             for await signal in signals {
                 if signal == .terminate { break }
-                current = await apply(reloading: current, spool: spool, engine: engine, intake: intake)
+                current = await apply(reloading: current, spool: spool, store: store, engine: engine, intake: intake)
             }
             log.log(LogEvent(.stopping, extra: [("in_flight", String(await engine.activeCount))]))
             inboxWatcher.stop()
@@ -72,7 +72,9 @@ public struct Daemon: Sendable {
 
     /// SIGHUP: reopen the log file, read the configuration again and apply it; an invalid one
     /// is logged with its problems and the running one kept.
-    private func apply(reloading current: Configuration, spool: Spool, engine: DeliveryEngine, intake: Intake) async -> Configuration {
+    private func apply(
+        reloading current: Configuration, spool: Spool, store: SQLiteStateStore, engine: DeliveryEngine, intake: Intake
+    ) async -> Configuration {
         log.reopen()
         let next: Configuration
         do {
@@ -90,7 +92,7 @@ public struct Daemon: Sendable {
         var applied = next
         applied.spoolDirectory = current.spoolDirectory
         applied.statePath = current.statePath
-        let lanes = makeLanes(applied, spool: spool)
+        let lanes = makeLanes(applied, spool: spool, store: store)
         await engine.reconfigure(lanes: lanes, settings: applied.delivery)
         await intake.reconfigure(rules: applied.posts, router: Router(configuration: applied))
         log.update(format: applied.log.format, file: applied.log.file, secrets: applied.channels.flatMap(\.secretValues))
@@ -105,8 +107,10 @@ public struct Daemon: Sendable {
 
     /// One lane per enabled channel. A channel that cannot be set up is logged and left out;
     /// the others run.
-    func makeLanes(_ configuration: Configuration, spool: Spool) -> [DeliveryLane] {
-        let context = ChannelContext(http: http, spoolDirectory: spool.root)
+    func makeLanes(_ configuration: Configuration, spool: Spool, store: any StateStore) -> [DeliveryLane] {
+        let context = ChannelContext(
+            http: http, spoolDirectory: spool.root,
+            loadMedia: { postID, version in try await store.media(postID: postID, version: version) })
         var lanes: [DeliveryLane] = []
         for channel in configuration.channels where channel.enabled {
             guard let type = channelTypes.first(where: { $0.name == channel.type }) else {

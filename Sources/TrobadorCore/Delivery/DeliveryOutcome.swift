@@ -18,13 +18,18 @@ public enum DeliveryOutcome: Sendable, Equatable {
 
 /// Proof of publication: enough to find, edit or delete the published copy later.
 public struct Receipt: Sendable, Equatable, Codable {
+    /// The network's id for the message (the first one, for a thread).
     public var remoteID: String?
     public var url: String?
     public var httpStatus: Int?
+    /// Every message of a thread, first to last (ids as the network names them), so that all
+    /// can be edited or deleted later. Empty for a single message.
+    public var parts: [String]
 
-    public init(remoteID: String? = nil, url: String? = nil, httpStatus: Int? = nil) {
+    public init(remoteID: String? = nil, url: String? = nil, httpStatus: Int? = nil, parts: [String] = []) {
         self.remoteID = remoteID
         self.url = url
         self.httpStatus = httpStatus
+        self.parts = parts
     }
 }

@@ -51,6 +51,8 @@ enum SQLiteSchema {
                     idempotency_key TEXT NOT NULL,
                     remote_id TEXT,
                     remote_url TEXT,
+                    -- Every message of a thread, first to last, as a JSON array of ids.
+                    remote_parts TEXT,
                     last_http INTEGER,
                     last_error TEXT,
                     UNIQUE (post_id, version, channel)

@@ -40,6 +40,31 @@ public final class SQLiteStateStore: StateStore {
         return decoder
     }()
 
+    /// A thread's message ids as stored: a JSON array, or NULL for a single message.
+    static func partsText(_ parts: [String]?) -> String? {
+        guard let parts, !parts.isEmpty else { return nil }
+        return JSONValue.array(parts.map(JSONValue.string)).serialized
+    }
+
+    static func parts(_ text: String?) -> [String] {
+        guard let text, let data = text.data(using: .utf8) else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: data)) ?? []
+    }
+
+    /// The media of a post version with their bytes, for channels that upload them.
+    public func media(postID: String, version: Int) async throws -> [StoredMedia] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT name, alt, content_type, size, sha256, data FROM media WHERE post_id = ? AND version = ? ORDER BY position",
+                arguments: [postID, version]
+            ).map {
+                StoredMedia(name: $0["name"], alt: $0["alt"], contentType: $0["content_type"], size: $0["size"], sha256: $0["sha256"],
+                            data: Array(($0["data"] as Data?) ?? Data()))
+            }
+        }
+    }
+
     // MARK: intake
 
     public func accept(_ submissions: [Submission], now: Date) async throws -> [AcceptResult] {
@@ -222,12 +247,12 @@ public final class SQLiteStateStore: StateStore {
                 let previous = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT remote_id, remote_url FROM deliveries
+                        SELECT remote_id, remote_url, remote_parts FROM deliveries
                         WHERE post_id = ? AND channel = ? AND version < ? AND remote_id IS NOT NULL
                         ORDER BY version DESC LIMIT 1
                         """,
                     arguments: [postID, channel, version]
-                ).map { Receipt(remoteID: $0["remote_id"], url: $0["remote_url"]) }
+                ).map { Receipt(remoteID: $0["remote_id"], url: $0["remote_url"], parts: Self.parts($0["remote_parts"])) }
                 let message = OutboundMessage(
                     post: post, version: version, action: PostAction(rawValue: row["action"]) ?? .publish,
                     channel: channel, idempotencyKey: row["idempotency_key"], attempt: attempt, media: media,
@@ -257,12 +282,13 @@ public final class SQLiteStateStore: StateStore {
                 try db.execute(
                     sql: """
                         UPDATE deliveries SET state = ?, next_at = COALESCE(?, next_at), updated_at = ?, last_http = ?,
-                               last_error = ?, remote_id = COALESCE(?, remote_id), remote_url = COALESCE(?, remote_url)
+                               last_error = ?, remote_id = COALESCE(?, remote_id), remote_url = COALESCE(?, remote_url),
+                               remote_parts = COALESCE(?, remote_parts)
                         WHERE id = ?
                         """,
                     arguments: [completion.newState.rawValue, completion.nextAt?.millis, completion.finishedAt.millis,
                                 completion.httpStatus, completion.error, completion.receipt?.remoteID,
-                                completion.receipt?.url, completion.deliveryID])
+                                completion.receipt?.url, Self.partsText(completion.receipt?.parts), completion.deliveryID])
             }
         }
     }

@@ -32,6 +32,9 @@ public protocol StateStore: Sendable {
     /// Records that a channel's breaker paused it (for `status`), or that it resumed (`until` nil).
     func setPause(channel: String, since: Date, until: Date?, reason: String) async throws
 
+    /// The media of a post version with their bytes, for channels that upload them.
+    func media(postID: String, version: Int) async throws -> [StoredMedia]
+
     /// Per channel counts by state and the latest problems.
     func status(latestProblems: Int) throws -> StatusReport
 
