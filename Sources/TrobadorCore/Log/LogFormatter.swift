@@ -50,18 +50,12 @@ struct LogFormatter: Sendable {
     }
 
     private func json(_ event: LogEvent) -> String {
-        var line = "{"
-        var first = true
-        for (key, value) in event.fields {
-            if !first { line += "," }
-            first = false
-            line += JSONValue.quoted(key) + ":"
+        JSONValue.object(event.fields.map { key, value in
             switch value {
-            case .number(let number): line += String(number)
-            case .text(let text): line += JSONValue.quoted(text)
+            case .number(let number): (key, .integer(number))
+            case .text(let text): (key, .string(text))
             }
-        }
-        return line + "}"
+        }).serialized
     }
 }
 
