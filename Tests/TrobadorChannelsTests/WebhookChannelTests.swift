@@ -109,7 +109,7 @@ struct WebhookChannelTests {
     @Test func a_refused_connection_is_retried_with_curls_words() async throws {
         let adapter = try Self.adapter(url: "http://127.0.0.1:1/hook")
         let outcome = await adapter.deliver(Self.message())
-        guard case .retry(nil, let reason, nil) = outcome else {
+        guard case .retry(nil, let reason, nil, nil) = outcome else {
             Issue.record("expected a retry, got \(outcome)")
             return
         }

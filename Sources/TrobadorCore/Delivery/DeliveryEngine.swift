@@ -204,7 +204,7 @@ public actor DeliveryEngine {
         case .delivered, .failed:
             healthy = true
             reason = ""
-        case .retry(_, let why, let status):
+        case .retry(_, let why, let status, _):
             // A 429 says the endpoint is well and busy: the rate limit and Retry-After deal with it.
             healthy = status == 429 ? nil : false
             reason = why
@@ -253,9 +253,10 @@ public actor DeliveryEngine {
             event.event = .failed
             event.level = .error
             event.error = reason
-        case .retry(let after, let reason, _):
+        case .retry(let after, let reason, _, let progress):
             record.result = .retry
             record.error = reason
+            record.receipt = progress
             switch policy.decide(afterAttempt: claimed.attemptInBudget, requested: after, since: claimed.budgetSince, now: stamp) {
             case .retry(let at, let delay):
                 record.newState = .retrying

@@ -3,15 +3,17 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// The network accepted it; what it calls the message, and where it can be seen.
     case delivered(Receipt)
     /// Worth trying again: after `after` when the network said so (Retry-After and the
-    /// platforms' own hints), else on the engine's backoff.
-    case retry(after: Duration?, reason: String, httpStatus: Int?)
+    /// platforms' own hints), else on the engine's backoff. `progress`: what a thread already
+    /// published before it stopped (its first messages), so the next attempt goes on from there
+    /// instead of publishing them twice.
+    case retry(after: Duration?, reason: String, httpStatus: Int?, progress: Receipt? = nil)
     /// Will not succeed by trying again (4xx other than 408 and 429, 3xx, bad configuration).
     case failed(reason: String, httpStatus: Int?)
 
     public var httpStatus: Int? {
         switch self {
         case .delivered(let receipt): receipt.httpStatus
-        case .retry(_, _, let status), .failed(_, let status): status
+        case .retry(_, _, let status, _), .failed(_, let status): status
         }
     }
 }

@@ -16,11 +16,15 @@ public struct OutboundMessage: Sendable {
     public var media: [StoredMedia]
     /// What an earlier delivery of this post on this channel left, for edits and deletes.
     public var previousReceipt: Receipt?
+    /// What earlier attempts of this same delivery already published (the first messages of
+    /// a thread), to go on from.
+    public var progress: Receipt?
 
     public init(
         post: Post, version: Int, action: PostAction, channel: String, idempotencyKey: String,
-        attempt: Int, media: [StoredMedia] = [], previousReceipt: Receipt? = nil
+        attempt: Int, media: [StoredMedia] = [], previousReceipt: Receipt? = nil, progress: Receipt? = nil
     ) {
+        self.progress = progress
         self.post = post
         self.version = version
         self.action = action

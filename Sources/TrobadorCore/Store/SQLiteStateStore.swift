@@ -203,7 +203,8 @@ public final class SQLiteStateStore: StateStore {
                 db,
                 sql: """
                     SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
-                           d.budget_attempts, d.budget_since, p.post_json, p.accepted_at
+                           d.budget_attempts, d.budget_since, d.remote_id, d.remote_url, d.remote_parts,
+                           p.post_json, p.accepted_at
                     FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
                     WHERE d.channel = ? AND d.state IN ('pending', 'scheduled', 'retrying') AND d.next_at <= ?
                     ORDER BY d.next_at, d.id
@@ -256,7 +257,10 @@ public final class SQLiteStateStore: StateStore {
                 let message = OutboundMessage(
                     post: post, version: version, action: PostAction(rawValue: row["action"]) ?? .publish,
                     channel: channel, idempotencyKey: row["idempotency_key"], attempt: attempt, media: media,
-                    previousReceipt: previous)
+                    previousReceipt: previous,
+                    progress: (row["remote_id"] as String?).map {
+                        Receipt(remoteID: $0, url: row["remote_url"], parts: Self.parts(row["remote_parts"]))
+                    })
                 let budgetSince: Int64 = row["budget_since"] ?? row["accepted_at"]
                 batch.claimed.append(ClaimedDelivery(
                     deliveryID: id, attemptID: attemptID, message: message, budgetSince: Date(millis: budgetSince),
