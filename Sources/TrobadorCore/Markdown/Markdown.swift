@@ -39,7 +39,7 @@ public enum Markdown {
     }
 
     private static func withParser<T>(_ source: String, _ body: (OpaquePointer, OpaquePointer) -> T) -> T? {
-        cmark_gfm_core_extensions_ensure_registered()
+        _ = coreExtensionsRegistered
         guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return nil }
         defer { cmark_parser_free(parser) }
         for name in ["autolink", "strikethrough"] {
@@ -58,3 +58,11 @@ public enum Markdown {
         return body(parser, document)
     }
 }
+
+/// cmark-gfm registers its extensions in a global list without a lock: two posts rendered at
+/// once could each find the list half built and parse without strikethrough. A global `let`
+/// is initialised once, thread-safely, before any parser reads the list.
+private let coreExtensionsRegistered: Bool = {
+    cmark_gfm_core_extensions_ensure_registered()
+    return true
+}()
