@@ -146,7 +146,7 @@ private enum InlineReader {
         let url = MarkdownTreeReader.string(cmark_node_get_url(node))
         let content = children(of: node, marks: marks)
         let shown = content.map(\.visibleText).joined()
-        if shown.isEmpty || [url, "http://" + shown, "https://" + shown, "mailto:" + shown].contains(url) {
+        if shown.isEmpty || [shown, "http://" + shown, "https://" + shown, "mailto:" + shown].contains(url) {
             return .autolink(url: url, display: shown.isEmpty ? url : shown, marks)
         }
         return .link(url: url, children: InlineNormalizer.merge(content))
