@@ -79,19 +79,18 @@ struct DocumentSplitter {
     /// The furthest break that fits, from the strongest level that fills half a part; the
     /// furthest break of any level when none does.
     private func bestBreak(in split: SplitDocument, from start: SplitDocument.Position, suffix: String) -> SplitDocument.Break? {
-        var furthest: SplitDocument.Break?
-        for level in [SplitDocument.Level.block, .line, .sentence, .word] {
-            let candidates = split.breaks.filter { $0.level >= level && $0.end > start }
-            let count = longestFit(upTo: candidates.count) { count in
-                fits(split, from: start, to: candidates[count - 1].end, suffix: suffix)
-            }
-            guard count > 0 else { continue }
-            let found = candidates[count - 1]
+        let candidates = split.breaks.filter { $0.end > start }
+        let count = longestFit(upTo: candidates.count) { count in
+            fits(split, from: start, to: candidates[count - 1].end, suffix: suffix)
+        }
+        // Every break up to `count` fits: the strongest level's last one wins if it fills half.
+        let fitting = candidates[..<count]
+        for level in [SplitDocument.Level.block, .line, .sentence] {
+            guard let found = fitting.last(where: { $0.level >= level }) else { continue }
             let length = rule.count(formatter.format(split.document(from: start, to: found.end)).counted + suffix)
             if length * 2 >= limit { return found }
-            if furthest.map({ found.end > $0.end }) ?? true { furthest = found }
         }
-        return furthest
+        return fitting.last
     }
 
     private func fits(
