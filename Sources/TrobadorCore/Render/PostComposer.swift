@@ -89,9 +89,7 @@ public struct PostComposer: Sendable {
         if splitter.fits(assembly.whole) { return splitter.formatter.format(assembly.whole).rendered }
         if assembly.linkInBody, let link = assembly.link, case .autolink(let url, _, _)? = link.inlines.first {
             let cut = splitter.shortenedDocument(assembly.withoutLink)
-            if ParsedBody(document: cut).linkedURLs.contains(where: { PostLinks.sameTarget($0, url) }) {
-                return splitter.formatter.format(cut).rendered
-            }
+            if cut.links(to: url) { return splitter.formatter.format(cut).rendered }
         }
         return splitter.shortened(assembly.withoutLink, keeping: assembly.link.map { [$0] } ?? []).rendered
     }

@@ -19,14 +19,17 @@ public enum TextSplitter {
             .map(\.rendered)
     }
 
-    /// `text` cut after the last word that leaves room for `…` and `link`, with the link
-    /// last, on its own line, so it still works. When `text` already ends with the link,
-    /// that copy is the one kept. Returned as it is when it fits.
+    /// `text` followed by `link` on its own line, the text cut after the last word that
+    /// leaves room for `…` and the link, so the link still works. A text that already holds
+    /// the link keeps its own copy when the cut leaves it, and is not given a second one.
     public static func shorten(_ text: String, limit: Int, rule: LengthRule, keeping link: String? = nil) -> String {
         let splitter = DocumentSplitter(format: .plain, rule: rule, limit: limit)
         var document = RichDocument(plainText: text)
-        if splitter.fits(document) { return PlainFormatter().format(document).rendered.text }
         guard let link else { return splitter.shortened(document).rendered.text }
+        if document.links(to: link) {
+            let cut = splitter.shortenedDocument(document)
+            if cut.links(to: link) { return PlainFormatter().format(cut).rendered.text }
+        }
         document.removeTrailingLink(link)
         let tail = RichBlock.paragraph([.autolink(url: link, display: link, [])])
         return splitter.shortened(document, keeping: [tail]).rendered.text
@@ -34,6 +37,11 @@ public enum TextSplitter {
 }
 
 extension RichDocument {
+    /// Whether a link or URL of the document leads where `url` does.
+    func links(to url: String) -> Bool {
+        ParsedBody(document: self).linkedURLs.contains { PostLinks.sameTarget($0, url) }
+    }
+
     /// Drops `url` when it is the last thing in the document (and its paragraph if nothing
     /// else is left), so that a shortened text does not cut it and then repeat it.
     mutating func removeTrailingLink(_ url: String) {
@@ -41,6 +49,9 @@ extension RichDocument {
         last.inlines.removeLast()
         while let end = last.inlines.last, end == .lineBreak || end.visibleText.allSatisfy(\.isWhitespace) {
             last.inlines.removeLast()
+        }
+        if case .text(let text, let marks)? = last.inlines.last {
+            last.inlines[last.inlines.count - 1] = .text(String(text.reversed().drop(while: \.isWhitespace).reversed()), marks)
         }
         if last.inlines.isEmpty { blocks.removeLast() } else { blocks[blocks.count - 1] = last }
     }
