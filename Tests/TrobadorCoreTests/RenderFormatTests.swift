@@ -192,4 +192,21 @@ import Testing
         #expect(render(body, .slackMrkdwn) == "*_gras et italique_* puis *gras _mêlé_ encore*")
         #expect(render(body, .discordMarkdown) == "***gras et italique*** puis **gras *mêlé* encore**")
     }
+
+    @Test func telegram_output_of_hostile_text_has_only_its_tags_and_entities() {
+        let body = """
+            Prix < 5 € & "tarif" > 2 — <b>faux gras</b> &amp; **vrai `code` gras** \
+            [a&b "c"](https://example.org/?a=1&b="2"<) ~~barré [lien](https://example.org)~~
+
+            > citation > imbriquée
+            > > deux fois
+            """
+        let html = render(body, .telegramHTML)
+        #expect(TelegramHTMLCheck.problem(in: html) == nil, "\(html)")
+        #expect(html.contains("Prix &lt; 5 € &amp; \"tarif\" &gt; 2"))
+        // `&amp;` in Markdown is an entity for `&`; code closes the bold around it, as Telegram
+        // allows no entity inside code.
+        #expect(html.contains("&lt;b&gt;faux gras&lt;/b&gt; &amp; <b>vrai </b><code>code</code><b> gras</b>"))
+        #expect(html.hasSuffix("<blockquote>citation &gt; imbriquée\n\ndeux fois</blockquote>"))
+    }
 }
