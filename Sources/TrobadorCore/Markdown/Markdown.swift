@@ -20,12 +20,27 @@ public enum Markdown {
         .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Parses `source` once and hands the root of its syntax tree to `body`, which must not
+    /// keep the node: the tree is freed when `body` returns. Nil when cmark cannot allocate.
+    static func withSyntaxTree<T>(_ source: String, _ body: (OpaquePointer) -> T) -> T? {
+        withParser(source) { _, document in body(document) }
+    }
+
     private static func render(
         _ source: String,
         _ renderer: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> UnsafeMutablePointer<CChar>?
     ) -> String {
-        cmark_gfm_core_extensions_ensure_registered()
-        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return source }
+        let rendered = withParser(source) { parser, document -> String? in
+            guard let output = renderer(document, cmark_parser_get_syntax_extensions(parser)) else { return nil }
+            defer { free(output) }
+            return String(cString: output)
+        }
+        return (rendered ?? nil) ?? source
+    }
+
+    private static func withParser<T>(_ source: String, _ body: (OpaquePointer, OpaquePointer) -> T) -> T? {
+        _ = coreExtensionsRegistered
+        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return nil }
         defer { cmark_parser_free(parser) }
         for name in ["autolink", "strikethrough"] {
             if let syntax = cmark_find_syntax_extension(name) {
@@ -38,10 +53,16 @@ public enum Markdown {
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
-        guard let document = cmark_parser_finish(parser) else { return source }
+        guard let document = cmark_parser_finish(parser) else { return nil }
         defer { cmark_node_free(document) }
-        guard let output = renderer(document, cmark_parser_get_syntax_extensions(parser)) else { return source }
-        defer { free(output) }
-        return String(cString: output)
+        return body(parser, document)
     }
 }
+
+/// cmark-gfm registers its extensions in a global list without a lock: two posts rendered at
+/// once could each find the list half built and parse without strikethrough. A global `let`
+/// is initialised once, thread-safely, before any parser reads the list.
+private let coreExtensionsRegistered: Bool = {
+    cmark_gfm_core_extensions_ensure_registered()
+    return true
+}()
