@@ -12,7 +12,7 @@ struct Trobador: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, CheckCommand.self, SubmitCommand.self, StatusCommand.self, HistoryCommand.self,
-            RetryCommand.self, RetractCommand.self,
+            RetryCommand.self, RetractCommand.self, PreviewCommand.self,
             ChannelsCommand.self,
         ]
     )

@@ -33,6 +33,10 @@ struct DiscordAdapter: ChannelAdapter {
         }
     }
 
+    func preview(_ message: OutboundMessage) -> [PreviewRequest] {
+        request(for: message).map { [PreviewRequest(request: $0, purpose: "\(message.action.rawValue) the message")] } ?? []
+    }
+
     func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
         guard let request = request(for: message) else {
             return .failed(reason: "no Discord message id was recorded for this post, so it cannot be \(message.action == .update ? "edited" : "deleted")", httpStatus: nil)

@@ -1,3 +1,4 @@
+import CurlHTTP
 import Foundation
 import TrobadorCore
 
@@ -5,6 +6,12 @@ import TrobadorCore
 /// a retraction removes it. Writing again gives the same file, so a resend after a crash is safe.
 struct FileAdapter: ChannelAdapter {
     var directory: String
+
+    func preview(_ message: OutboundMessage) -> [PreviewRequest] {
+        let path = directory + "/" + message.post.id + ".json"
+        let write = HTTPRequest(method: message.action == .retract ? "DELETE" : "WRITE", url: "file://" + path, body: WebhookPayload.encoded(message))
+        return [PreviewRequest(request: write, purpose: message.action == .retract ? "remove the file" : "write the file whole (temporary name, sync, rename)")]
+    }
 
     func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
         let path = directory + "/" + message.post.id + ".json"

@@ -9,14 +9,23 @@ struct SlackAdapter: ChannelAdapter {
     var timeout: Duration
     var http: any HTTPClient
 
+    func preview(_ message: OutboundMessage) -> [PreviewRequest] {
+        guard message.action == .publish else { return [] }
+        return [PreviewRequest(request: request(for: message), purpose: "POST the message to the incoming webhook")]
+    }
+
+    func request(for message: OutboundMessage) -> HTTPRequest {
+        let body = JSONValue.object([("text", .string(Self.text(for: message.post)))]).bytes
+        return HTTPRequest(
+            method: "POST", url: url, headers: [("Content-Type", "application/json"), ("User-Agent", "trobador")], body: body,
+            timeout: timeout)
+    }
+
     func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
         guard message.action == .publish else {
             return .failed(reason: "Slack incoming webhooks cannot edit or delete a message; remove it by hand in Slack", httpStatus: nil)
         }
-        let body = JSONValue.object([("text", .string(Self.text(for: message.post)))]).bytes
-        let request = HTTPRequest(
-            method: "POST", url: url, headers: [("Content-Type", "application/json"), ("User-Agent", "trobador")], body: body,
-            timeout: timeout)
+        let request = request(for: message)
         let result: Result<HTTPResponse, HTTPError>
         do {
             result = .success(try await http.send(request))

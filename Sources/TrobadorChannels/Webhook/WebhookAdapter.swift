@@ -28,6 +28,10 @@ struct WebhookAdapter: ChannelAdapter {
         return HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: timeout)
     }
 
+    func preview(_ message: OutboundMessage) -> [PreviewRequest] {
+        [PreviewRequest(request: request(for: message), purpose: "POST the post as JSON, signed per Standard Webhooks")]
+    }
+
     func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
         let result: Result<HTTPResponse, HTTPError>
         do {

@@ -57,6 +57,11 @@ public struct ChannelSetupError: Error, Sendable, CustomStringConvertible {
 public protocol ChannelAdapter: Sendable {
     /// Sends one message. Never throws: every way it can go is an outcome.
     func deliver(_ message: OutboundMessage) async -> DeliveryOutcome
+
+    /// The requests `deliver` would send for this message, built the same way, with no
+    /// network (values only known at send time, such as the id of a thread's first part or
+    /// of an uploaded image, are shown as placeholders like `{id of part 1}`).
+    func preview(_ message: OutboundMessage) -> [PreviewRequest]
 }
 
 /// What a channel can do, declared once per type.
