@@ -18,12 +18,13 @@ struct HistoryCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try config.load()
         let store = try openStateForReading(configuration)
+        let redact = Redactor(configuration)
         guard let history = try store.history(postID: postID) else {
             printError("No post with the id \"\(postID)\" in \(configuration.statePath).")
             throw ExitCode(1)
         }
         if json {
-            print(try jsonText(history))
+            print(redact(try jsonText(history)))
             return
         }
         print(history.title.map { "\(history.post): \($0)" } ?? history.post)
@@ -35,13 +36,13 @@ struct HistoryCommand: AsyncParsableCommand {
             if let next = delivery.nextAt { line += ", next attempt at \(LocalTime.text(next))" }
             print(line)
             if let id = delivery.remoteID { print("  remote id: \(id)") }
-            if let url = delivery.url { print("  url: \(url)") }
+            if let url = delivery.url { print("  url: \(redact(url))") }
             if delivery.attempts.isEmpty { print("  no attempt yet") }
             for attempt in delivery.attempts {
                 var text = "  #\(attempt.number)  \(LocalTime.text(attempt.startedAt))  \(attempt.outcome ?? "in flight")"
                 if let http = attempt.http { text += "  HTTP \(http)" }
                 if let ms = attempt.milliseconds { text += "  \(ms) ms" }
-                if let error = attempt.error { text += "\n      \(error)" }
+                if let error = attempt.error { text += "\n      \(redact(error))" }
                 print(text)
             }
         }

@@ -45,7 +45,7 @@ struct PreviewCommand: AsyncParsableCommand {
             }
             names = [channel]
         }
-        let secrets = configuration.channels.flatMap(\.secretValues).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        let redact = Redactor(configuration)
         let media = loaded.media.map { StoredMedia(name: $0.name, alt: $0.alt, contentType: $0.contentType, size: $0.size, sha256: $0.sha256, data: $0.data) }
         let context = ChannelContext(
             http: OfflineHTTPClient(), spoolDirectory: configuration.spoolDirectory, loadMedia: { _, _ in media })
@@ -58,7 +58,7 @@ struct PreviewCommand: AsyncParsableCommand {
             do {
                 adapter = try type.makeAdapter(for: channelConfig, context: context)
             } catch {
-                print("cannot be set up: \(Self.redact(error.message, secrets))")
+                print("cannot be set up: \(redact(error.message))")
                 continue
             }
             let message = OutboundMessage(
@@ -77,7 +77,7 @@ struct PreviewCommand: AsyncParsableCommand {
                     heading += " (\(length.count)\(length.limit.map { " of \($0)" } ?? "") \(length.unit))"
                 }
                 print(heading)
-                print(Self.redact(Self.describe(preview.request), secrets).split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n"))
+                print(redact(Self.describe(preview.request)).split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n"))
             }
         }
     }
@@ -96,10 +96,5 @@ struct PreviewCommand: AsyncParsableCommand {
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// Secrets, and the tokens of URLs such as `/bot123:ABC/`, never reach the screen.
-    static func redact(_ text: String, _ secrets: [String]) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 }

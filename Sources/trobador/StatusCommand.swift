@@ -19,6 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try config.load()
         let store = try openStateForReading(configuration)
+        let redact = Redactor(configuration)
         var report = try store.status(latestProblems: problems)
         // Configured channels with nothing yet still get a line.
         for channel in configuration.channels where !report.channels.contains(where: { $0.channel == channel.name }) {
@@ -26,7 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         report.channels.sort { $0.channel < $1.channel }
         if json {
-            print(try jsonText(report))
+            print(redact(try jsonText(report)))
             return
         }
         let columns: [DeliveryState] = [.pending, .scheduled, .inFlight, .retrying, .delivered, .failed, .uncertain, .cancelled, .retracted]
@@ -40,7 +41,7 @@ struct StatusCommand: AsyncParsableCommand {
         print(TextTable.render(rows))
         for pause in report.paused {
             print("\n\(pause.channel) is PAUSED since \(LocalTime.text(pause.since)) after repeated failures; next probe at \(LocalTime.text(pause.probeAt)).")
-            print("  last failure: \(pause.reason)")
+            print("  last failure: \(redact(pause.reason))")
             print("  Its posts wait and are not lost; the other channels keep flowing.")
         }
         if report.problems.isEmpty {
@@ -52,7 +53,7 @@ struct StatusCommand: AsyncParsableCommand {
             var line = "  \(LocalTime.text(problem.at))  \(problem.post) → \(problem.channel): \(problem.state), \(problem.attempts) attempt\(problem.attempts == 1 ? "" : "s")"
             if let http = problem.http { line += ", HTTP \(http)" }
             if let next = problem.nextAt { line += ", next at \(LocalTime.text(next))" }
-            if let error = problem.error { line += "\n      \(error)" }
+            if let error = problem.error { line += "\n      \(redact(error))" }
             print(line)
         }
         if report.problems.contains(where: { $0.state == "failed" || $0.state == "uncertain" }) {

@@ -178,8 +178,20 @@ public struct ChannelConfig: Sendable, Equatable {
     /// The text of a string, URL or secret setting.
     public func text(_ key: String) -> String? { settings[key]?.text }
 
-    /// Secret texts of this channel, for redaction.
+    /// Secret texts of this channel, for redaction: each whole value and, for a secret URL,
+    /// the parts that carry its token (long path segments, query values), since a server may
+    /// echo back a path without the host.
     public var secretValues: [String] {
-        settings.values.compactMap { if case .secret(let secret) = $0 { secret.value } else { nil } }
+        settings.values.flatMap { value -> [String] in
+            guard case .secret(let secret) = value else { return [] }
+            return [secret.value] + Self.tokenParts(ofURL: secret.value)
+        }
+    }
+
+    static func tokenParts(ofURL text: String) -> [String] {
+        guard let components = URLComponents(string: text), components.scheme != nil, components.host != nil else { return [] }
+        var parts = components.percentEncodedPath.split(separator: "/").map(String.init).filter { $0.count >= 12 }
+        parts += (components.queryItems ?? []).compactMap(\.value).filter { $0.count >= 6 }
+        return parts
     }
 }
