@@ -62,7 +62,7 @@ struct PreviewCommand: AsyncParsableCommand {
                 continue
             }
             let message = OutboundMessage(
-                post: post, version: 1, action: post.action, channel: name,
+                post: post.view(forChannel: name, language: channelConfig.lang), version: 1, action: post.action, channel: name,
                 idempotencyKey: "{idempotency key of \(post.id) on \(name)}", attempt: 1, media: media.map {
                     var description = $0
                     description.data = nil

@@ -121,7 +121,8 @@ public struct Daemon: Sendable {
                 let adapter = try type.makeAdapter(for: channel, context: context)
                 lanes.append(DeliveryLane(
                     name: channel.name, adapter: adapter, concurrency: channel.concurrency ?? type.defaultConcurrency,
-                    rate: channel.rate ?? type.defaultRate, resendIsSafe: type.capabilities.resendIsSafe))
+                    rate: channel.rate ?? type.defaultRate, resendIsSafe: type.capabilities.resendIsSafe,
+                    language: channel.lang))
             } catch {
                 log.log(LogEvent(.started, level: .error, channel: channel.name, error: "\(error); this channel is disabled"))
             }

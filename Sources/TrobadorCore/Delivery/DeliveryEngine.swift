@@ -151,10 +151,13 @@ public actor DeliveryEngine {
         state.breaker.probeStarted()
         lanes[name] = state
         let adapter = state.lane.adapter
+        let language = state.lane.language
         for claimed in batch.claimed {
-            group.addTask {
+            var message = claimed.message
+            message.post = message.post.view(forChannel: name, language: language)
+            group.addTask { [message] in
                 let start = ContinuousClock.now
-                let outcome = await adapter.deliver(claimed.message)
+                let outcome = await adapter.deliver(message)
                 let elapsed = ContinuousClock.now - start
                 await self.finish(claimed, outcome, milliseconds: Int(elapsed.seconds * 1000))
             }

@@ -9,9 +9,14 @@ public struct DeliveryLane: Sendable {
     public var rate: Rate?
     /// An interrupted attempt can be sent again without risk of a duplicate.
     public var resendIsSafe: Bool
+    /// The channel's `lang`: posts with that translation go out in it.
+    public var language: String?
 
-    public init(name: String, adapter: any ChannelAdapter, concurrency: Int, rate: Rate? = nil, resendIsSafe: Bool) {
+    public init(
+        name: String, adapter: any ChannelAdapter, concurrency: Int, rate: Rate? = nil, resendIsSafe: Bool, language: String? = nil
+    ) {
         self.name = name
+        self.language = language
         self.adapter = adapter
         self.concurrency = max(1, concurrency)
         self.rate = rate
