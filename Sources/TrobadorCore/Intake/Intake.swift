@@ -16,6 +16,8 @@ public actor Intake {
 
     /// Most entries stored in one transaction.
     static let batchSize = 256
+    /// How long to wait before trying a batch again when the state database cannot be written.
+    static let storeRetryDelay: Duration = .seconds(5)
 
     public init(
         spool: Spool, rules: PostRules, router: Router, store: any StateStore, log: EventLog,
@@ -120,20 +122,29 @@ public actor Intake {
             }
         }
         guard !submissions.isEmpty else { return }
-        let stamp = now()
-        let results: [AcceptResult]
-        do {
-            results = try await store.accept(submissions, now: stamp)
-            storeFailureLogged = false
-        } catch {
-            // The entries stay in the inbox untouched and are read again at the next scan.
-            if !storeFailureLogged {
-                storeFailureLogged = true
-                log.log(LogEvent(
-                    .rejected, level: .error,
-                    error: "cannot write the state database: \(error); posts stay in the inbox until it can be written"))
+        var stamp = now()
+        var results: [AcceptResult]
+        while true {
+            do {
+                results = try await store.accept(submissions, now: stamp)
+                if storeFailureLogged {
+                    storeFailureLogged = false
+                    log.log(LogEvent(.accepted, extra: [("note", "the state database can be written again; intake resumes")]))
+                }
+                break
+            } catch {
+                // Nothing can be stored: the entries stay in the inbox untouched, and the same
+                // batch is tried again every few seconds (the disk may be full), logged once.
+                if !storeFailureLogged {
+                    storeFailureLogged = true
+                    log.log(LogEvent(
+                        .rejected, level: .error,
+                        error: "cannot write the state database: \(error); posts stay in the inbox and are taken again every 5 s until it can be written"))
+                }
+                try? await Task.sleep(for: Self.storeRetryDelay)
+                if Task.isCancelled { return }
+                stamp = now()
             }
-            return
         }
         var toArchive: [(Submission, AcceptResult)] = []
         for (submission, result) in zip(submissions, results) {
