@@ -15,9 +15,14 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try config.load()
+        let environment = ProcessInfo.processInfo.environment
+        // Under systemd with stderr going to journald, entries go through the native journal
+        // protocol with their keys as fields; anywhere else, plain lines.
+        let inJournal = JournalStream.isConnected(2, environment: environment)
         let log = EventLog(
             format: logFormat?.format ?? configuration.log.format, file: configuration.log.file,
-            secrets: configuration.channels.flatMap(\.secretValues))
+            syslogPrefix: inJournal, secrets: configuration.channels.flatMap(\.secretValues),
+            journal: inJournal ? JournalSocket() : nil)
         let http = CurlHTTPClient()
         defer { http.shutdown() }
         let reloadPath = configuration.sourcePath
