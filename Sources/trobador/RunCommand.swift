@@ -26,13 +26,14 @@ struct RunCommand: AsyncParsableCommand {
         let http = CurlHTTPClient()
         defer { http.shutdown() }
         let reloadPath = configuration.sourcePath
-        let daemon = Daemon(
+        var daemon = Daemon(
             configuration: configuration, channelTypes: BuiltinChannels.all, http: http, log: log,
             reload: { () throws(ConfigurationError) -> Configuration in
                 let loader = ConfigurationLoader(channelTypes: BuiltinChannels.settingSpecs)
                 if let reloadPath { return try loader.load(path: reloadPath) }
                 return loader.embeddedDefault(workingDirectory: FileManager.default.currentDirectoryPath)
             })
+        daemon.notifier = SystemdNotifier(environment: environment)
         do {
             let status = try await daemon.run(signals: ProcessSignals.stream())
             if status != 0 { throw ExitCode(status) }
