@@ -17,7 +17,7 @@ public final class EventLog: Sendable {
     /// Prefix lines with `<N>` so journald records their priority.
     private let syslogPrefix: Bool
     /// When stderr is the journal: entries go through the native protocol with their keys as
-    /// fields, and only one journald did not take goes to stderr (prefixed).
+    /// fields; an entry journald does not take goes to stderr instead, prefixed.
     private let journal: JournalSocket?
 
     /// - Parameters:
