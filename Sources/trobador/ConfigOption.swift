@@ -5,7 +5,7 @@ import TrobadorCore
 
 /// `-c CONFIG`, shared by every command.
 struct ConfigOption: ParsableArguments {
-    @Option(name: [.short, .customLong("config")], help: "The configuration file (default: ./trobador.toml if present, else the embedded default).")
+    @Option(name: [.customShort("c"), .customLong("config")], help: "The configuration file (default: ./trobador.toml if present, else the embedded default).")
     var path: String?
 
     /// Loads the configuration or exits with its problems, one per line as `path:line:column: message`.

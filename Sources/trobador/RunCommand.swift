@@ -15,19 +15,25 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try config.load()
+        let environment = ProcessInfo.processInfo.environment
+        // Under systemd with stderr going to journald, entries go through the native journal
+        // protocol with their keys as fields; anywhere else, plain lines.
+        let inJournal = JournalStream.isConnected(2, environment: environment)
         let log = EventLog(
             format: logFormat?.format ?? configuration.log.format, file: configuration.log.file,
-            secrets: configuration.channels.flatMap(\.secretValues))
+            syslogPrefix: inJournal, secrets: configuration.channels.flatMap(\.secretValues),
+            journal: inJournal ? JournalSocket() : nil)
         let http = CurlHTTPClient()
         defer { http.shutdown() }
         let reloadPath = configuration.sourcePath
-        let daemon = Daemon(
+        var daemon = Daemon(
             configuration: configuration, channelTypes: BuiltinChannels.all, http: http, log: log,
             reload: { () throws(ConfigurationError) -> Configuration in
                 let loader = ConfigurationLoader(channelTypes: BuiltinChannels.settingSpecs)
                 if let reloadPath { return try loader.load(path: reloadPath) }
                 return loader.embeddedDefault(workingDirectory: FileManager.default.currentDirectoryPath)
             })
+        daemon.notifier = SystemdNotifier(environment: environment)
         do {
             let status = try await daemon.run(signals: ProcessSignals.stream())
             if status != 0 { throw ExitCode(status) }

@@ -52,7 +52,11 @@ struct SubmitCommand: AsyncParsableCommand {
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
         if isDirectory.boolValue {
-            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: false)
+            // Group-writable whatever the umask: the daemon, in the inbox's group, must be able
+            // to move a directory it does not own (a rename rewrites the directory's `..`); setgid
+            // keeps the inbox's group on what is written inside.
+            try FileManager.default.createDirectory(
+                atPath: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o2770])
             for entry in try FileManager.default.contentsOfDirectory(atPath: source) {
                 let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: source + "/" + entry)))
                 try Spool.writeDurably(bytes, to: temporary + "/" + entry)

@@ -16,10 +16,16 @@ public enum TrobadorBinary {
     }
 
     /// Runs a command to completion: exit status, standard output, standard error.
-    public static func run(_ arguments: [String], in directory: String) throws -> (status: Int32, out: String, err: String) {
+    /// `environment` is added to the test's own.
+    public static func run(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:]
+    ) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = directory + "/.cmd-out-\(UUID().uuidString)"
         let err = directory + "/.cmd-err-\(UUID().uuidString)"
@@ -47,16 +53,25 @@ public final class TrobadorDaemon: Sendable {
     public let logPath: String
     private let process: Process
 
-    /// Starts `trobador run` in `directory` with `arguments` after `run`.
-    public init(in directory: String, arguments: [String] = [], logName: String = "daemon.log") throws {
+    /// Starts `trobador run` in `directory` with `arguments` after `run`, and `environment`
+    /// added to the test's own. The log file is created unless it exists (a test may need
+    /// its inode beforehand).
+    public init(
+        in directory: String, arguments: [String] = [], logName: String = "daemon.log", environment: [String: String] = [:]
+    ) throws {
         self.directory = directory
         logPath = directory + "/" + logName
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         handle.seekToEndOfFile()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TrobadorBinary.path)
         process.arguments = ["run"] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardError = handle
         process.standardOutput = handle

@@ -12,6 +12,9 @@ public struct Daemon: Sendable {
     public var reload: @Sendable () throws(ConfigurationError) -> Configuration
     /// Longest wait for requests in flight at SIGTERM.
     public var shutdownGrace: Duration = .seconds(10)
+    /// The service manager to tell about start, reloads, stops and the queue (systemd's
+    /// `NOTIFY_SOCKET`), and whose watchdog the delivery loop feeds; nil outside one.
+    public var notifier: (any ServiceNotifier)?
 
     public init(
         configuration: Configuration, channelTypes: [any ChannelType], http: any HTTPClient, log: EventLog,
@@ -30,7 +33,15 @@ public struct Daemon: Sendable {
         try spool.prepare()
         let store = try SQLiteStateStore(path: configuration.statePath)
         let lanes = makeLanes(configuration, spool: spool, store: store)
-        let engine = DeliveryEngine(lanes: lanes, store: store, log: log, settings: configuration.delivery)
+        let metrics = DeliveryMetrics()
+        metrics.setChannels(configuration.channels.filter(\.enabled).map(\.name))
+        metrics.seedLastDelivered((try? store.lastDeliveredTimes()) ?? [:])
+        let engine = DeliveryEngine(
+            lanes: lanes, store: store, log: log, settings: configuration.delivery,
+            watchdog: notifier?.watchdog, metrics: metrics)
+        let publisher = StatusPublisher(
+            metrics: metrics, store: store, path: StatusPublisher.path(besideState: configuration.statePath),
+            notifier: notifier, log: log)
         log.log(LogEvent(.started, extra: [
             ("config", configuration.sourcePath ?? "embedded default"), ("spool", spool.root),
             ("channels", lanes.map(\.name).joined(separator: ",")), ("pid", String(getpid())),
@@ -44,26 +55,35 @@ public struct Daemon: Sendable {
         let (controlWatcher, controlSignals) = try InboxWatcher.start(directory: spool.control)
         let intake = Intake(
             spool: spool, rules: configuration.posts, router: Router(configuration: configuration), store: store, log: log,
-            onAccepted: { engine.wake() })
-        let desk = OperatorDesk(spool: spool, store: store, log: log, onChange: { engine.wake() })
+            onAccepted: { engine.wake(); metrics.changed() })
+        let desk = OperatorDesk(spool: spool, store: store, log: log, onChange: { engine.wake(); metrics.changed() })
         log.log(LogEvent(.ready, extra: [("inbox", spool.inbox)]))
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await intake.run(signals: inboxSignals) }
             group.addTask { await desk.run(signals: controlSignals) }
             group.addTask { await engine.run() }
+            group.addTask { await publisher.run() }
+            // The inbox is watched and its backlog scan launched: whatever is dropped from now on is taken.
+            notifier?.notify([.ready])
             var current = configuration
             for await signal in signals {
                 if signal == .terminate { break }
+                notifier?.notify([.reloading, .status("Reloading the configuration")])
                 current = await apply(reloading: current, spool: spool, store: store, engine: engine, intake: intake)
+                metrics.setChannels(current.channels.filter(\.enabled).map(\.name))
+                notifier?.notify([.ready])
             }
-            log.log(LogEvent(.stopping, extra: [("in_flight", String(await engine.activeCount))]))
+            let inFlight = await engine.activeCount
+            notifier?.notify([.stopping, .status("Stopping: \(inFlight) request\(inFlight == 1 ? "" : "s") in flight")])
+            log.log(LogEvent(.stopping, extra: [("in_flight", String(inFlight))]))
             inboxWatcher.stop()
             controlWatcher.stop()
             let drained = await engine.drain(timeout: shutdownGrace)
             if !drained {
                 log.log(LogEvent(.stopping, level: .warning, error: "requests still in flight after \(LogEvent.shortDuration(shutdownGrace)); they stay queued and are resolved at the next start"))
             }
+            await publisher.publish()
             group.cancelAll()
         }
         log.log(LogEvent(.stopped))

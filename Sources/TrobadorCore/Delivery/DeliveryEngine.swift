@@ -7,7 +7,9 @@ import Foundation
 /// end is on disk before the log line says so. Completions are written in groups: while
 /// one group commits, the next gathers, so a busy engine pays one fsync for many attempts.
 /// The loop sleeps until the earliest moment something can start; with nothing due it sets
-/// no timer at all.
+/// no timer at all, unless a service watchdog is armed: then the loop itself pings it at
+/// every turn and wakes at least every `interval`, so that a loop stuck anywhere stops
+/// pinging and the service manager restarts the daemon.
 public actor DeliveryEngine {
     private let store: any StateStore
     private let log: EventLog
@@ -22,12 +24,18 @@ public actor DeliveryEngine {
     private var flushing = false
     private var draining = false
     private var storeFailureLogged = false
+    private let watchdog: ServiceWatchdog?
+    private var lastPing: ContinuousClock.Instant?
+    private let metrics: DeliveryMetrics?
 
     public init(
         lanes: [DeliveryLane], store: any StateStore, log: EventLog, settings: DeliverySettings,
         policy: RetryPolicy? = nil, breaker: BreakerSettings = BreakerSettings(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        watchdog: ServiceWatchdog? = nil, metrics: DeliveryMetrics? = nil
     ) {
+        self.watchdog = watchdog
+        self.metrics = metrics
         self.breaker = breaker
         self.store = store
         self.log = log
@@ -94,7 +102,7 @@ public actor DeliveryEngine {
                     dues = try await store.nextDueDates(channels: Array(lanes.keys))
                 } catch {
                     reportStoreFailure(error)
-                    await signal.wait(until: now().addingTimeInterval(5))
+                    await signal.wait(until: feedWatchdog(sleepingUntil: Date().addingTimeInterval(5)))
                     continue
                 }
                 let stamp = now()
@@ -104,13 +112,28 @@ public actor DeliveryEngine {
                 // The earliest moment a lane can start something. A moment already past means
                 // the due dates read above are stale (just claimed): read them again at once.
                 let wake = lanes.compactMap { name, state in state.wakeTime(due: dues[name], now: stamp) }.min()
-                await signal.wait(until: wake)
+                await signal.wait(until: feedWatchdog(sleepingUntil: wake))
             }
             // Let the attempts under way end; `drain` bounds how long by cancelling.
             while activeCount > 0 && !Task.isCancelled {
-                await signal.wait(until: nil)
+                await signal.wait(until: feedWatchdog(sleepingUntil: nil))
             }
         }
+    }
+
+    /// Pings the watchdog if a ping is due, and returns when the loop must wake at the latest:
+    /// `wake`, or the next ping if that comes first. Without a watchdog, `wake` as it is.
+    private func feedWatchdog(sleepingUntil wake: Date?) -> Date? {
+        guard let watchdog else { return wake }
+        let clock = ContinuousClock.now
+        var last = lastPing ?? clock
+        if lastPing == nil || clock - last >= watchdog.interval {
+            watchdog.ping()
+            last = clock
+            lastPing = clock
+        }
+        let next = Date().addingTimeInterval((last + watchdog.interval - clock).seconds)
+        return min(wake ?? next, next)
     }
 
     /// Stops claiming; returns once nothing is in flight or `timeout` passed. What did not
@@ -138,6 +161,7 @@ public actor DeliveryEngine {
             reportStoreFailure(error)
             return
         }
+        if !batch.claimed.isEmpty || !batch.expired.isEmpty { metrics?.changed() }
         for expired in batch.expired {
             log.log(LogEvent(
                 .expired, level: .warning, post: expired.postID, channel: expired.channel,
@@ -191,6 +215,7 @@ public actor DeliveryEngine {
             for ((claimedDelivery, outcome, _), completion) in zip(batch, completions) {
                 log.log(completion.event)
                 let channel = claimedDelivery.message.channel
+                metrics?.recordAttempt(channel: channel, outcome: completion.event.event, milliseconds: completion.record.milliseconds, at: stamp)
                 lanes[channel]?.inFlight -= 1
                 await recordHealth(channel: channel, outcome: outcome, at: stamp)
             }

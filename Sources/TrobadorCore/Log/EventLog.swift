@@ -16,16 +16,22 @@ public final class EventLog: Sendable {
     private let standardError: Int32
     /// Prefix lines with `<N>` so journald records their priority.
     private let syslogPrefix: Bool
+    /// When stderr is the journal: entries go through the native protocol with their keys as
+    /// fields; an entry journald does not take goes to stderr instead, prefixed.
+    private let journal: JournalSocket?
 
     /// - Parameters:
     ///   - standardError: the descriptor for the main stream (2 in the daemon; a pipe in tests).
     ///   - secrets: values that must never appear in a line; replaced by `***`.
+    ///   - journal: journald's socket, given only when stderr is the journal (`JournalStream`).
     public init(
         format: LogFormat = .logfmt, file: String? = nil, standardError: Int32 = 2,
-        syslogPrefix: Bool = false, minimumLevel: LogLevel = .info, secrets: [String] = []
+        syslogPrefix: Bool = false, minimumLevel: LogLevel = .info, secrets: [String] = [],
+        journal: JournalSocket? = nil
     ) {
         self.standardError = standardError
-        self.syslogPrefix = syslogPrefix
+        self.syslogPrefix = syslogPrefix || journal != nil
+        self.journal = journal
         self.state = Mutex(State(formatter: LogFormatter(format: format), filePath: file, minimumLevel: minimumLevel, secrets: secrets.filter { !$0.isEmpty }))
         reopen()
     }
@@ -39,13 +45,22 @@ public final class EventLog: Sendable {
     public func log(_ event: LogEvent) {
         state.withLock { state in
             guard event.level >= state.minimumLevel else { return }
-            var line = state.formatter.line(for: event)
-            for secret in state.secrets where line.contains(secret) {
-                line = line.replacingOccurrences(of: secret, with: "***")
+            let secrets = state.secrets
+            func redacted(_ text: String) -> String {
+                secrets.reduce(text) { $0.contains($1) ? $0.replacingOccurrences(of: $1, with: "***") : $0 }
             }
+            var line = redacted(state.formatter.line(for: event))
+            let fields = journal == nil ? [] : event.fields.map { field -> (key: String, value: String) in
+                switch field.value {
+                case .text(let text): (field.key, redacted(text))
+                case .number(let number): (field.key, String(number))
+                }
+            }
+            let journaled = journal?.send(message: line, priority: event.level.syslogPriority, fields: fields) ?? false
             line += "\n"
-            let prefixed = syslogPrefix ? "<\(event.level.syslogPriority)>" + line : line
-            Self.writeAll(standardError, prefixed)
+            if !journaled {
+                Self.writeAll(standardError, syslogPrefix ? "<\(event.level.syslogPriority)>" + line : line)
+            }
             if state.fileDescriptor >= 0 { Self.writeAll(state.fileDescriptor, line) }
         }
     }
