@@ -67,8 +67,8 @@ struct CrashLoopEndToEndTests {
         #expect(await webhook.wait(timeout: .seconds(120)) { Set($0.compactMap(\.postID)) == all })
         #expect(await discord.wait(timeout: .seconds(60)) { Set($0.compactMap(\.mentionedPost)) == all })
         #expect(await slack.wait(timeout: .seconds(60)) { Set($0.compactMap(\.mentionedPost)) == all })
-        #expect(await last.waitForLog(timeout: .seconds(30)) { _ in
-            (try? fixture.trobador(["status", "--json"]).out).map { SpineEndToEndTests.count($0, state: "delivered") == 3 * total } ?? false
+        #expect(await eventually(timeout: .seconds(30)) {
+            (try? await fixture.trobador(["status", "--json"]).out).map { SpineEndToEndTests.count($0, state: "delivered") == 3 * total } ?? false
         })
         logs.append(last.log)
         #expect(fixture.inboxEntries().isEmpty)

@@ -71,7 +71,7 @@ struct EndToEndFixture {
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
         shell.arguments = ["-c", "cat \"$1\" > \"$2\"", "sh", source, inbox + "/" + name]
         try shell.run()
-        shell.waitUntilExit()
+        shell.waitUntilExit()  // a few milliseconds: `cat` of a small file
         try FileManager.default.removeItem(atPath: source)
     }
 
@@ -88,8 +88,8 @@ struct EndToEndFixture {
         (try? FileManager.default.contentsOfDirectory(atPath: inbox)) ?? []
     }
 
-    func trobador(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        try TrobadorBinary.run(arguments, in: root)
+    func trobador(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+        try await TrobadorBinary.run(arguments, in: root)
     }
 
     func remove() { directory.remove() }

@@ -53,7 +53,7 @@ struct MetricsEndToEndTests {
             metrics = try? PrometheusTextParser(String(contentsOfFile: metricsPath, encoding: .utf8))
         }
         let parsed = try PrometheusTextParser(String(contentsOfFile: metricsPath, encoding: .utf8))
-        let status = try fixture.trobador(["status", "--json"])
+        let status = try await fixture.trobador(["status", "--json"])
         #expect(status.status == 0, "\(status.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(status.out.utf8)) as? [String: Any])
         let lines = try #require(report["channels"] as? [[String: Any]])

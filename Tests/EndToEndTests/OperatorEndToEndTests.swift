@@ -15,11 +15,11 @@ struct OperatorEndToEndTests {
         defer { Task { await daemon.killNow() } }
         #expect(await daemon.waitUntilReady())
 
-        let submitted = try fixture.trobador(["submit", "--config", fixture.configPath, "/dev/null"])
+        let submitted = try await fixture.trobador(["submit", "--config", fixture.configPath, "/dev/null"])
         #expect(submitted.status != 0, "an empty file is refused before it reaches the inbox")
 
         try fixture.directory.write("fete.md", EndToEndFixture.post(id: "fete-musique-2026", number: 21))
-        let submit = try fixture.trobador(["submit", fixture.directory.file("fete.md")])
+        let submit = try await fixture.trobador(["submit", fixture.directory.file("fete.md")])
         #expect(submit.status == 0, "\(submit.err)")
         #expect(submit.out == "fete-musique-2026\n")
         #expect(await daemon.waitForLog { $0.contains("event=failed post=fete-musique-2026 channel=broken") })
@@ -29,15 +29,15 @@ struct OperatorEndToEndTests {
         #expect(failedLine.contains("missing field: title"))
         #expect(daemon.lines(event: "delivered").first?.contains("remote_id=rcv-1") == true)
 
-        let status = try fixture.trobador(["status"])
+        let status = try await fixture.trobador(["status"])
         #expect(status.status == 0, "\(status.err)")
         #expect(status.out.contains("broken"))
         #expect(status.out.contains("missing field: title"))
-        let json = try fixture.trobador(["status", "--json"])
+        let json = try await fixture.trobador(["status", "--json"])
         #expect(SpineEndToEndTests.count(json.out, state: "delivered") == 1)
         #expect(SpineEndToEndTests.count(json.out, state: "failed") == 1)
 
-        let history = try fixture.trobador(["history", "fete-musique-2026"])
+        let history = try await fixture.trobador(["history", "fete-musique-2026"])
         #expect(history.status == 0, "\(history.err)")
         #expect(history.out.contains("ok (version 1, publish): delivered"))
         #expect(history.out.contains("remote id: rcv-1"))
@@ -45,7 +45,7 @@ struct OperatorEndToEndTests {
         #expect(history.out.contains("HTTP 400"))
         #expect(broken.count == 1, "a 400 is not retried")
 
-        let unknown = try fixture.trobador(["history", "nope"])
+        let unknown = try await fixture.trobador(["history", "nope"])
         #expect(unknown.status == 1)
         #expect(unknown.err.contains("No post"))
         await daemon.killNow()

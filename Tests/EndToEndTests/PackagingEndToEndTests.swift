@@ -12,11 +12,11 @@ struct PackagingEndToEndTests {
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-sysusers")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-tmpfiles")
 
-    @Test func the_example_configuration_passes_check_as_installed_and_with_every_default_uncommented() throws {
+    @Test func the_example_configuration_passes_check_as_installed_and_with_every_default_uncommented() async throws {
         let directory = try TemporaryDirectory("example")
         defer { directory.remove() }
         let example = Self.repository + "/etc/trobador/trobador.toml"
-        let installed = try TrobadorBinary.run(["check", "-c", example], in: directory.path)
+        let installed = try await TrobadorBinary.run(["check", "-c", example], in: directory.path)
         #expect(installed.status == 0, "\(installed.err)")
         #expect(installed.err.isEmpty, "no warning either: \(installed.err)")
 
@@ -25,7 +25,7 @@ struct PackagingEndToEndTests {
         let uncommented = text.replacingOccurrences(of: #"(?m)^#([a-z_]+ = )"#, with: "$1", options: .regularExpression)
         #expect(uncommented != text)
         try directory.write("trobador.toml", uncommented)
-        let defaults = try TrobadorBinary.run(["check", "-c", directory.file("trobador.toml")], in: directory.path)
+        let defaults = try await TrobadorBinary.run(["check", "-c", directory.file("trobador.toml")], in: directory.path)
         #expect(defaults.status == 0, "\(defaults.err)")
     }
 

@@ -44,7 +44,7 @@ struct SecretsEndToEndTests {
         var outputs = [daemon.log]
         for arguments in [["status"], ["status", "--json"], ["history", "fuite"], ["history", "fuite", "--json"],
                           ["preview", fixture.archivedFiles().map { fixture.archive + "/" + $0 }.first { $0.hasSuffix("fuite.md") } ?? ""]] {
-            let result = try fixture.trobador(arguments)
+            let result = try await fixture.trobador(arguments)
             #expect(result.status == 0, "\(arguments): \(result.err)")
             outputs.append(result.out + result.err)
         }

@@ -64,8 +64,8 @@ struct SpineEndToEndTests {
         let all = Set((0..<500).map { "p\($0)" })
         #expect(await receiver.wait(timeout: .seconds(90)) { Set($0.compactMap(\.postID)) == all })
         // Everything settles: nothing pending, inbox empty, archive complete.
-        #expect(await second.waitForLog(timeout: .seconds(30)) { _ in
-            (try? fixture.trobador(["status", "--json"]).out).map { Self.count($0, state: "delivered") == 500 } ?? false
+        #expect(await eventually(timeout: .seconds(30)) {
+            (try? await fixture.trobador(["status", "--json"]).out).map { Self.count($0, state: "delivered") == 500 } ?? false
         })
         #expect(fixture.inboxEntries().isEmpty)
         #expect(fixture.archivedFiles().count == 500)

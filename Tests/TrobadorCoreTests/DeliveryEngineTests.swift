@@ -149,7 +149,7 @@ final class LogCapture: Sendable {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    func waitFor(_ text: String, timeout: Duration = .seconds(10)) async -> Bool {
+    func waitFor(_ text: String, timeout: Duration = .seconds(30)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if lines.contains(where: { $0.contains(text) }) { return true }

@@ -9,10 +9,12 @@ import Testing
     static let rules: [LengthRule] = [.graphemes, .utf16, .unicodeScalars, .utf8Bytes, .mastodon()]
 
     @Test(arguments: 0..<5)
-    func every_part_fits_and_keeps_the_words_in_order(batch: Int) {
+    func every_part_fits_and_keeps_the_words_in_order(batch: Int) async {
         var random = XorShift(seed: 0x5EED_0000 + UInt64(batch))
         let rule = Self.rules[batch]
         for _ in 0..<60 {
+            // These tests are long on a debug build: let the other suites' tasks run in between.
+            await Task.yield()
             let text = FrenchTextGenerator.text(&random)
             let limit = 24 + random.next(below: 120)
             let numbered = random.next(below: 4) != 0
@@ -35,9 +37,11 @@ import Testing
     }
 
     @Test(arguments: 0..<3)
-    func urls_and_hashtags_that_fit_are_never_cut(batch: Int) {
+    func urls_and_hashtags_that_fit_are_never_cut(batch: Int) async {
         var random = XorShift(seed: 0xC0FFEE + UInt64(batch))
         for _ in 0..<60 {
+            // These tests are long on a debug build: let the other suites' tasks run in between.
+            await Task.yield()
             let text = FrenchTextGenerator.text(&random)
             let limit = 40 + random.next(below: 100)
             let parts = TextSplitter.parts(text, limit: limit, rule: .graphemes)
@@ -61,9 +65,11 @@ import Testing
     }
 
     @Test(arguments: 0..<3)
-    func telegram_parts_stay_valid_html_within_the_limit(batch: Int) {
+    func telegram_parts_stay_valid_html_within_the_limit(batch: Int) async {
         var random = XorShift(seed: 0x7E1E + UInt64(batch))
         for _ in 0..<40 {
+            // These tests are long on a debug build: let the other suites' tasks run in between.
+            await Task.yield()
             let body = FrenchTextGenerator.markdown(&random)
             let limit = 60 + random.next(below: 200)
             let splitter = DocumentSplitter(format: .telegramHTML, rule: .utf16, limit: limit)

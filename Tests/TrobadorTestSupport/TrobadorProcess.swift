@@ -19,7 +19,7 @@ public enum TrobadorBinary {
     /// `environment` is added to the test's own.
     public static func run(
         _ arguments: [String], in directory: String, environment: [String: String] = [:]
-    ) throws -> (status: Int32, out: String, err: String) {
+    ) async throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -38,7 +38,7 @@ public enum TrobadorBinary {
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         return (
             process.terminationStatus,
             (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
@@ -122,4 +122,24 @@ public final class TrobadorDaemon: Sendable {
             _ = await waitForExit(timeout: .seconds(5))
         }
     }
+}
+
+extension Process {
+    /// Waits for the process to end without holding one of the few threads that every
+    /// task in the test process shares (`waitUntilExit` would block one).
+    public func exited() async {
+        while isRunning {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
+
+/// Waits until `condition` holds, or `timeout` passes; for conditions that must await.
+public func eventually(timeout: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return await condition()
 }
