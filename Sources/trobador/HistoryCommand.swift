@@ -37,7 +37,9 @@ struct HistoryCommand: AsyncParsableCommand {
             print(line)
             if let id = delivery.remoteID { print("  remote id: \(id)") }
             if let url = delivery.url { print("  url: \(redact(url))") }
-            if delivery.attempts.isEmpty { print("  no attempt yet") }
+            if delivery.attempts.isEmpty {
+                print("  " + (delivery.lastError.map { "not sent: " + redact($0) } ?? "no attempt yet"))
+            }
             for attempt in delivery.attempts {
                 var text = "  #\(attempt.number)  \(LocalTime.text(attempt.startedAt))  \(attempt.outcome ?? "in flight")"
                 if let http = attempt.http { text += "  HTTP \(http)" }
