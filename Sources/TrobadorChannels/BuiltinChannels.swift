@@ -8,6 +8,7 @@ public enum BuiltinChannels {
         DiscordChannelType(),
         SlackChannelType(),
         TelegramChannelType(),
+        MatrixChannelType(),
     ]
 
     /// The type-specific keys of each type, for the configuration parser.

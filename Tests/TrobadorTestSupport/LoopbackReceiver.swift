@@ -9,6 +9,8 @@ public final class LoopbackReceiver: Sendable {
     public struct Received: Sendable {
         public var method: String
         public var path: String
+        /// The query string as sent (percent-encoded), without its `?`.
+        public var query: String
         public var headers: [String: String]
         public var body: Data
         public var at: Date
@@ -45,7 +47,7 @@ public final class LoopbackReceiver: Sendable {
         let log = self.log
         await server.appendRoute("*") { request in
             let received = Received(
-                method: request.method.rawValue, path: request.path,
+                method: request.method.rawValue, path: request.path, query: request.target.query(),
                 headers: Dictionary(request.headers.map { ($0.key.rawValue.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }),
                 body: try await request.bodyData, at: Date())
             let index = log.withLock { entries in
