@@ -118,7 +118,8 @@ struct MatrixAdapter: ChannelAdapter {
             let harmless = if case .redact = step.action { "M_NOT_FOUND" } else { String?.none }
             switch await client.perform(request, harmless: harmless) {
             case .accepted(let done):
-                lastStatus = done.httpStatus
+                // An answer that means "already done" (a 404) does not stand for the delivery.
+                lastStatus = (200..<300).contains(done.httpStatus) ? done.httpStatus : lastStatus ?? done.httpStatus
                 guard let slot = step.slot else { continue }
                 let existing: String? = if case .editText(let eventID, _) = step.action { eventID } else { nil }
                 guard let id = existing ?? done.eventID else {

@@ -96,7 +96,8 @@ struct TelegramAdapter: ChannelAdapter {
             }
             switch await client.perform(request, harmless: step.action.harmlessAnswer) {
             case .accepted(let messageID, let chatUsername, let status):
-                lastStatus = status
+                // An answer that means "already done" (a 400) does not stand for the delivery.
+                lastStatus = (200..<300).contains(status) ? status : lastStatus ?? status
                 username = username ?? chatUsername
                 guard let slot = step.slot else { continue }
                 guard let id = step.action.existingID ?? messageID else {
