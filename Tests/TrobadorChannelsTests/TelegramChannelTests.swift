@@ -219,6 +219,33 @@ struct TelegramChannelTests {
         await telegram.stop()
     }
 
+    @Test func a_gif_goes_as_an_animation_with_its_caption() async throws {
+        let telegram = try await TelegramStandIn()
+        var gif = ChatRichPost.media(contentType: "image/gif", withData: true)
+        gif.name = "carillon.gif"
+        let adapter = try Self.adapter(url: telegram.url, stored: [gif])
+        gif.data = nil
+        let receipt = try Self.receipt(await adapter.deliver(Self.message(media: [gif])))
+        #expect(receipt.parts == ["100", "media:101"])
+        #expect(telegram.calls.last?.method == "sendAnimation")
+        #expect(telegram.calls.last?.file?.name == "animation")
+        #expect(telegram.calls.last?.file?.filename == "carillon.gif")
+        #expect(telegram.messages.last?.kind == .animation)
+        await telegram.stop()
+    }
+
+    @Test func a_message_too_old_to_delete_fails_with_telegrams_rule() async throws {
+        let telegram = try await TelegramStandIn { call, _ in
+            call.method == "deleteMessage" ? TelegramStandIn.error(400, "Bad Request: message can't be deleted") : nil
+        }
+        let adapter = try Self.adapter(url: telegram.url)
+        let published = try Self.receipt(await adapter.deliver(Self.message()))
+        #expect(await adapter.deliver(Self.message(action: .retract, version: 2, previous: published)) == .failed(
+            reason: "delete message 1 of 2: Telegram: Bad Request: message can't be deleted (bots may delete their messages only within 48 hours, and in channels only with the right to delete)",
+            httpStatus: 400))
+        await telegram.stop()
+    }
+
     @Test func edits_and_deletions_without_a_recorded_message_fail_clearly() async throws {
         let adapter = try Self.adapter(url: "http://127.0.0.1:1")
         #expect(await adapter.deliver(Self.message(action: .update, version: 2)) == .failed(

@@ -117,11 +117,6 @@ struct TelegramPlan: Sendable {
         return plan
     }
 
-    /// The indexes of the post's media this plan uploads.
-    var uploadedMedia: [Int] {
-        steps.compactMap { if case .sendMedia(let media, _, _) = $0.action { media } else { nil } }
-    }
-
     private var previousSlot: Int? { slotCount > 0 ? slotCount - 1 : nil }
 
     private func partPurpose(_ index: Int, of count: Int) -> String {
