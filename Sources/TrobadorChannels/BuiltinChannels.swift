@@ -7,6 +7,8 @@ public enum BuiltinChannels {
         FileChannelType(),
         DiscordChannelType(),
         SlackChannelType(),
+        TelegramChannelType(),
+        MatrixChannelType(),
     ]
 
     /// The type-specific keys of each type, for the configuration parser.

@@ -9,6 +9,9 @@ public final class LoopbackReceiver: Sendable {
     public struct Received: Sendable {
         public var method: String
         public var path: String
+        /// The request target as sent, still percent-encoded: path, then `?` and the query if
+        /// any (`path` is decoded).
+        public var target: String
         public var headers: [String: String]
         public var body: Data
         public var at: Date
@@ -45,7 +48,7 @@ public final class LoopbackReceiver: Sendable {
         let log = self.log
         await server.appendRoute("*") { request in
             let received = Received(
-                method: request.method.rawValue, path: request.path,
+                method: request.method.rawValue, path: request.path, target: request.target.rawValue,
                 headers: Dictionary(request.headers.map { ($0.key.rawValue.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }),
                 body: try await request.bodyData, at: Date())
             let index = log.withLock { entries in
