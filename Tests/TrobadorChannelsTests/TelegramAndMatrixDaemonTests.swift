@@ -61,25 +61,25 @@ struct TelegramAndMatrixDaemonTests {
         let daemon = try TrobadorDaemon(in: directory.path)
         #expect(await daemon.waitUntilReady())
 
-        func submit(_ action: String, _ body: String, as name: String) throws {
+        func submit(_ action: String, _ body: String, as name: String) async throws {
             try directory.write("\(name)/post.md", Self.post(action: action, body: body))
             try Data(ChatRichPost.image).write(to: URL(fileURLWithPath: directory.file("\(name)/affiche.png")))
-            let submitted = try TrobadorBinary.run(["submit", name], in: directory.path)
+            let submitted = try await TrobadorBinary.run(["submit", name], in: directory.path)
             #expect(submitted.status == 0, "\(submitted.err)")
         }
 
-        try submit("publish", ChatRichPost.body, as: "jep-2026")
+        try await submit("publish", ChatRichPost.body, as: "jep-2026")
         #expect(await daemon.waitForLog { log in
             ["telegram", "matrix"].allSatisfy { log.contains("event=delivered post=jep-2026 channel=\($0) ") }
         }, "\(daemon.log)")
         #expect(telegram.visible.map(\.kind) == [.text, .photo])
         #expect(matrix.timeline.map { $0.content["msgtype"] as? String } == ["m.text", "m.image"])
 
-        let history = try TrobadorBinary.run(["history", "jep-2026"], in: directory.path).out
+        let history = try await TrobadorBinary.run(["history", "jep-2026"], in: directory.path).out
         #expect(history.contains("https://t.me/region_occitanie/100"), "\(history)")
         #expect(history.contains("https://matrix.to/#/\(MatrixStandIn.room)/\(matrix.events[0].id)"), "\(history)")
 
-        try submit("update", ChatRichPost.body.replacingOccurrences(of: "1 200", with: "1 300"), as: "jep-2026-v2")
+        try await submit("update", ChatRichPost.body.replacingOccurrences(of: "1 200", with: "1 300"), as: "jep-2026-v2")
         #expect(await daemon.waitForLog { log in
             ["telegram", "matrix"].allSatisfy { log.contains("event=updated post=jep-2026 channel=\($0) ") }
         }, "\(daemon.log)")
@@ -88,7 +88,7 @@ struct TelegramAndMatrixDaemonTests {
         #expect(matrix.shown(matrix.events[0].id)?.contains("plus de 1 300 monuments") == true)
 
         try directory.write("retrait.md", "---\nid: jep-2026\naction: retract\n---\n")
-        #expect(try TrobadorBinary.run(["submit", "retrait.md"], in: directory.path).status == 0)
+        #expect(try await TrobadorBinary.run(["submit", "retrait.md"], in: directory.path).status == 0)
         #expect(await daemon.waitForLog { log in
             ["telegram", "matrix"].allSatisfy { log.contains("event=retracted post=jep-2026 channel=\($0) ") }
         }, "\(daemon.log)")

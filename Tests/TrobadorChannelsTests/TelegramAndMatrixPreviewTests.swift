@@ -47,7 +47,7 @@ struct TelegramAndMatrixPreviewTests {
         \(ChatRichPost.body)
         """
 
-    @Test func shows_every_request_with_its_length_and_never_a_token() throws {
+    @Test func shows_every_request_with_its_length_and_never_a_token() async throws {
         let directory = try TemporaryDirectory("chat-preview")
         defer { directory.remove() }
         try directory.write("trobador.toml", Self.config(tokenFile: directory.file("matrix-token")))
@@ -57,7 +57,7 @@ struct TelegramAndMatrixPreviewTests {
         setenv("TELEGRAM_TOKEN", TelegramStandIn.token, 1)
         defer { unsetenv("TELEGRAM_TOKEN") }
 
-        let (status, out, err) = try TrobadorBinary.run(["preview", "jep-2026"], in: directory.path)
+        let (status, out, err) = try await TrobadorBinary.run(["preview", "jep-2026"], in: directory.path)
         #expect(status == 0, "\(err)")
         for secret in [TelegramStandIn.token, "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", MatrixStandIn.token] {
             #expect(!out.contains(secret) && !err.contains(secret))
