@@ -7,6 +7,7 @@ public enum BuiltinChannels {
         FileChannelType(),
         DiscordChannelType(),
         SlackChannelType(),
+        MastodonChannelType(),
     ]
 
     /// The type-specific keys of each type, for the configuration parser.
