@@ -8,6 +8,7 @@ public enum BuiltinChannels {
         DiscordChannelType(),
         SlackChannelType(),
         MastodonChannelType(),
+        BlueskyChannelType(),
     ]
 
     /// The type-specific keys of each type, for the configuration parser.

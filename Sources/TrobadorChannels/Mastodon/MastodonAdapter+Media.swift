@@ -8,7 +8,12 @@ extension MastodonAdapter {
     /// answers 200.
     func upload(_ message: OutboundMessage) async throws(MastodonStop) -> [String] {
         guard !message.media.isEmpty else { return [] }
-        let files = try await withBytes(message)
+        let files: [(file: StoredMedia, bytes: [UInt8])]
+        do {
+            files = try await MediaBytes.load(message, using: loadMedia)
+        } catch {
+            throw MastodonStop(outcome: error.outcome)
+        }
         var ids: [String] = []
         for (index, (file, bytes)) in files.enumerated() {
             let what = "uploading image \(index + 1) of \(files.count) (\(file.name))"
@@ -34,26 +39,5 @@ extension MastodonAdapter {
         }
         let waited = mediaPollInterval * mediaPollLimit
         throw MastodonStop(outcome: .retry(after: nil, reason: "\(what): the instance was still processing it after \(waited)", httpStatus: 206))
-    }
-
-    /// The media with their bytes: the engine sends descriptions only, the bytes come from
-    /// the state database.
-    private func withBytes(_ message: OutboundMessage) async throws(MastodonStop) -> [(StoredMedia, [UInt8])] {
-        var stored: [StoredMedia] = []
-        if message.media.contains(where: { $0.data == nil }) {
-            do {
-                stored = try await loadMedia(message.post.id, message.version)
-            } catch {
-                throw MastodonStop(outcome: .retry(after: nil, reason: "could not read the post's images from the state database: \(error)", httpStatus: nil))
-            }
-        }
-        var files: [(StoredMedia, [UInt8])] = []
-        for file in message.media {
-            guard let bytes = file.data ?? stored.first(where: { $0.name == file.name && $0.sha256 == file.sha256 })?.data else {
-                throw MastodonStop(outcome: .failed(reason: "image \(file.name) is missing from the state database", httpStatus: nil))
-            }
-            files.append((file, bytes))
-        }
-        return files
     }
 }
