@@ -84,7 +84,10 @@ struct MastodonMediaForm {
         // 32 hex digits of SHA-256 do not occur in an image by chance.
         boundary = "trobador-" + media.sha256.prefix(32)
         // Quotes and line breaks would end the header early.
-        let filename = String(media.name.map { "\"\r\n\\".contains($0) ? "_" : $0 })
+        var filename = String.UnicodeScalarView()
+        for scalar in media.name.unicodeScalars {
+            filename.append("\"\\".unicodeScalars.contains(scalar) || scalar.properties.generalCategory == .control ? "_" : scalar)
+        }
         var body: [UInt8] = []
         func line(_ text: String) { body += Array((text + "\r\n").utf8) }
         if let alt = media.alt, !alt.isEmpty {
@@ -94,7 +97,7 @@ struct MastodonMediaForm {
             line(alt)
         }
         line("--" + boundary)
-        line("Content-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"")
+        line("Content-Disposition: form-data; name=\"file\"; filename=\"\(String(filename))\"")
         line("Content-Type: " + media.contentType)
         line("")
         body += bytes
