@@ -169,8 +169,8 @@ final class MastodonStandIn: Sendable {
             return error(400, "Unsupported content type")
         }
         let key = request.header("idempotency-key")
-        if let key, let existing = state.withLock({ state in state.keys[key].flatMap { state.statuses[$0] } }) {
-            return .init(body: json(existing))
+        if let key, let existing = state.withLock({ state in state.keys[key].flatMap { state.statuses[$0] }.map { Self.json($0, state.media) } }) {
+            return .init(body: existing)
         }
         let text = body["status"] as? String ?? ""
         let mediaIDs = body["media_ids"] as? [String] ?? []
@@ -190,7 +190,7 @@ final class MastodonStandIn: Sendable {
             state.order.append(status.id)
             for id in mediaIDs { state.media[id]?.attached = true }
             if let key { state.keys[key] = status.id }
-            return .init(body: json(status))
+            return .init(body: Self.json(status, state.media))
         }
     }
 
@@ -205,7 +205,7 @@ final class MastodonStandIn: Sendable {
             if let mediaIDs { status.mediaIDs = mediaIDs }
             status.edits += 1
             state.statuses[id] = status
-            return .init(body: json(status))
+            return .init(body: Self.json(status, state.media))
         }
     }
 
@@ -214,7 +214,7 @@ final class MastodonStandIn: Sendable {
             guard let status = state.statuses.removeValue(forKey: id) else { return error(404, "Record not found") }
             state.order.removeAll { $0 == id }
             state.deleted.append(id)
-            return .init(body: json(status))
+            return .init(body: Self.json(status, state.media))
         }
     }
 
@@ -237,8 +237,9 @@ final class MastodonStandIn: Sendable {
         .init(status: status, body: JSONSerialization.string(["error": message]))
     }
 
-    private func json(_ status: Status) -> String {
-        let media = state.withLock { state in status.mediaIDs.compactMap { state.media[$0] } }
+    /// Called with the state locked: `media` is what the state holds.
+    private static func json(_ status: Status, _ media: [String: Media]) -> String {
+        let media = status.mediaIDs.compactMap { media[$0] }
         return JSONSerialization.string([
             "id": status.id, "created_at": "2026-06-19T07:00:00.000Z", "in_reply_to_id": status.inReplyTo ?? NSNull(),
             "sensitive": false, "spoiler_text": "", "visibility": status.visibility, "language": status.language ?? NSNull(),
