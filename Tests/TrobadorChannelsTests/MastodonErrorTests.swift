@@ -22,6 +22,8 @@ struct MastodonErrorTests {
             reason: "uploading image 1 of 1 (affiche.png): unauthorized (check the token): The access token is invalid", httpStatus: 401))
         #expect(!"\(outcome)".contains(wrong))
         #expect(instance.requests.count == 1, "nothing after the first refusal")
+        let adapter = try MastodonFixture.adapter(instance, token: wrong)
+        #expect(!"\(adapter)".contains(wrong) && !String(reflecting: adapter).contains(wrong))
         await instance.stop()
     }
 

@@ -65,8 +65,10 @@ struct BlueskyAdapter: ChannelAdapter {
         let parts = parts(of: message.post)
         let did = try await client.did()
         if !thread.uris.isEmpty, thread.uris.count < parts.count {
-            thread.root = try await existing(thread.uris[0], "reading part 1 back to go on with the thread")
-            thread.parent = try await existing(thread.uris[thread.uris.count - 1], "reading part \(thread.uris.count) back to go on with the thread")
+            let root = try await existing(thread.uris[0], "reading part 1 back to go on with the thread")
+            thread.root = root
+            thread.parent = thread.uris.count == 1
+                ? root : try await existing(thread.uris[thread.uris.count - 1], "reading part \(thread.uris.count) back to go on with the thread")
         }
         let images = thread.uris.isEmpty ? try await upload(message) : []
         for index in thread.uris.count..<parts.count {

@@ -72,11 +72,13 @@ actor BlueskySession {
             }
             return tokens
         }
-        var stop = BlueskyStop(outcome: BlueskyAnswer.outcome(result)).during("signing in as \(handle)")
-        if case .failed(let reason, 401) = stop.outcome {
-            stop.outcome = .failed(reason: reason + " (check `handle`, and that `password` is an app password of this account)", httpStatus: 401)
+        if case .success(let response) = result, response.status == 401 {
+            let said = BlueskyAnswer.message(response) ?? "unauthorized"
+            throw BlueskyStop(outcome: .failed(
+                reason: "signing in as \(handle): \(said) (check `handle`, and that `password` is an app password of this account)",
+                httpStatus: 401))
         }
-        throw stop
+        throw BlueskyStop(outcome: BlueskyAnswer.outcome(result)).during("signing in as \(handle)")
     }
 
     private func exclusively(_ body: () async throws(BlueskyStop) -> Tokens) async throws(BlueskyStop) -> Tokens {

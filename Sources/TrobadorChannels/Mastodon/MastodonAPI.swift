@@ -3,11 +3,15 @@ import TrobadorCore
 
 /// The Mastodon REST requests Trobador sends, built in one place so that `deliver` and
 /// `preview` show the same thing. Bodies are JSON, which Mastodon accepts beside form data.
-struct MastodonAPI: Sendable {
+struct MastodonAPI: Sendable, CustomStringConvertible, CustomReflectable {
     /// The instance's base URL, without a trailing `/`.
     var instance: String
     var token: String
     var timeout: Duration
+
+    /// Never the token, should an adapter be printed or dumped.
+    var description: String { "MastodonAPI(\(instance), token: ***)" }
+    var customMirror: Mirror { Mirror(self, children: ["instance": instance, "token": "***"]) }
 
     /// The same requests with the token replaced, for `preview`.
     var redacted: MastodonAPI {
