@@ -127,6 +127,21 @@ struct BlueskyChannelTests {
         await pds.stop()
     }
 
+    @Test func an_access_token_the_pds_no_longer_knows_is_renewed_too() async throws {
+        let pds = try await BlueskyPDSStandIn.start()
+        let adapter = try BlueskyFixture.adapter(pds, media: [])
+        _ = await adapter.deliver(OccitanieRichPost.message(channel: "bluesky", post: MastodonErrorTests.short, media: []))
+        pds.revokeAccessTokens()
+        let outcome = await adapter.deliver(OccitanieRichPost.message(channel: "bluesky", post: MastodonEditDeleteTests.short, media: []))
+        guard case .delivered = outcome else {
+            Issue.record("expected delivered, got \(outcome)")
+            return
+        }
+        #expect(pds.refreshes == 1)
+        #expect(pds.sessionsCreated == 1)
+        await pds.stop()
+    }
+
     @Test(arguments: [BlueskyPDSStandIn.TakenKeyAnswer.internalServerError, .recordAlreadyExists])
     func a_resend_after_a_crash_finds_its_own_records_instead_of_posting_twice(_ taken: BlueskyPDSStandIn.TakenKeyAnswer) async throws {
         let pds = try await BlueskyPDSStandIn.start(takenKey: taken)

@@ -121,6 +121,12 @@ final class BlueskyPDSStandIn: Sendable {
         }
     }
 
+    /// The access tokens issued so far stop being valid (a restarted PDS, a revoked session):
+    /// the next call with one gets `401 InvalidToken`; the refresh tokens still work.
+    func revokeAccessTokens() {
+        state.withLock { $0.access = [] }
+    }
+
     /// The next call of `nsid`, after `skip` of them, gets `answer`.
     func failNext(_ nsid: String, skip: Int = 0, with answer: LoopbackReceiver.Answer) {
         state.withLock { $0.rules.append(Rule(nsid: nsid, skip: skip, answer: answer)) }

@@ -36,10 +36,11 @@ enum BlueskyAnswer {
         json(response)?["error"] as? String
     }
 
-    /// The access token ran out (`400 ExpiredToken`); a refreshed one will do.
-    static func isExpiredToken(_ result: Result<HTTPResponse, HTTPError>) -> Bool {
+    /// The access token ran out (`400 ExpiredToken`) or no longer holds (`401 InvalidToken`,
+    /// after a PDS restart or a revoked session): a renewed session may do.
+    static func wantsNewSession(_ result: Result<HTTPResponse, HTTPError>) -> Bool {
         guard case .success(let response) = result, response.status == 400 || response.status == 401 else { return false }
-        return errorName(response) == "ExpiredToken"
+        return ["ExpiredToken", "InvalidToken"].contains(errorName(response) ?? "")
     }
 
     /// How long until `ratelimit-reset` (Unix seconds), on a 429.

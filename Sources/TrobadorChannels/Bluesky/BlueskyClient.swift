@@ -2,7 +2,8 @@ import CurlHTTP
 import TrobadorCore
 
 /// Authorized XRPC calls: each request carries the session's access token, and an
-/// `ExpiredToken` answer renews the session and sends the request once more.
+/// `ExpiredToken` (or `InvalidToken`) answer renews the session and sends the request once
+/// more, within the same delivery.
 struct BlueskyClient: Sendable {
     var api: BlueskyAPI
     var session: BlueskySession
@@ -17,7 +18,7 @@ struct BlueskyClient: Sendable {
     ) async throws(BlueskyStop) -> HTTPResponse {
         var tokens = try await session.current()
         var result = await send(build(tokens))
-        if BlueskyAnswer.isExpiredToken(result) {
+        if BlueskyAnswer.wantsNewSession(result) {
             tokens = try await session.renewed(after: tokens)
             result = await send(build(tokens))
         }

@@ -50,9 +50,4 @@ enum BlueskyRecordKey {
         guard characters.count == 13, let first = alphabet.firstIndex(of: characters[0]), first < 16 else { return false }
         return characters.allSatisfy { alphabet.contains($0) }
     }
-
-    /// The record key of a post at `uri`, where its address can be read.
-    static func of(uri: String) -> String? {
-        BlueskyRecordAddress(uri: uri)?.rkey
-    }
 }

@@ -46,7 +46,7 @@ actor BlueskySession {
         }
     }
 
-    /// Fresh tokens after `stale` was answered `ExpiredToken`: refreshed, or from a new login
+    /// Fresh tokens after `stale` was refused (`ExpiredToken`, `InvalidToken`): refreshed, or from a new login
     /// when the refresh token has expired or was revoked.
     func renewed(after stale: Tokens) async throws(BlueskyStop) -> Tokens {
         try await exclusively { () async throws(BlueskyStop) -> Tokens in
