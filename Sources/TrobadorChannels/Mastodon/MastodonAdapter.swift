@@ -7,7 +7,8 @@ import TrobadorCore
 /// - Publish: the text rendered for Mastodon (URLs counted as 23), as one status or a
 ///   numbered thread where each part replies to the previous one; images are uploaded first
 ///   and attached to the first part. Part `n` carries `Idempotency-Key: <message key>-<n>`,
-///   so a resend within Mastodon's hour returns the status already made. An attempt that
+///   so a resend within the hour Mastodon keeps keys returns the status already made (a
+///   crash followed by a restart more than an hour later could post a part again). An attempt that
 ///   stops part way returns the ids it published as progress; the next one goes on from the
 ///   last of them.
 /// - Update: each part of the new version edits (`PUT`) the status at the same place in

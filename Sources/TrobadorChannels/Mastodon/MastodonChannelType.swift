@@ -1,4 +1,3 @@
-import Foundation
 import TrobadorCore
 
 /// `type = "mastodon"`: statuses on a Mastodon instance through its REST API. Long posts
