@@ -7,6 +7,8 @@ public enum BuiltinChannels {
         FileChannelType(),
         DiscordChannelType(),
         SlackChannelType(),
+        MastodonChannelType(),
+        BlueskyChannelType(),
         TelegramChannelType(),
         MatrixChannelType(),
     ]
