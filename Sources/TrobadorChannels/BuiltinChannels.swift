@@ -7,6 +7,8 @@ public enum BuiltinChannels {
         FileChannelType(),
         DiscordChannelType(),
         SlackChannelType(),
+        TeamsChannelType(),
+        NtfyChannelType(),
     ]
 
     /// The type-specific keys of each type, for the configuration parser.

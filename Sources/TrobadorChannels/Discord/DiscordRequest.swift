@@ -51,7 +51,7 @@ struct DiscordRequest {
             }
             if file.size > maxFileSize {
                 return DeliveryProblem(
-                    "\(file.name) is \(megabytes(file.size)); this Discord channel takes images up to \(megabytes(maxFileSize)) (`max_file_mib`): send a smaller image")
+                    "\(file.name) is \(DeliveryProblem.size(file.size)); this Discord channel takes images up to \(DeliveryProblem.size(maxFileSize)) (`max_file_mib`): send a smaller image")
             }
             if let alt = file.alt, alt.unicodeScalars.count > maxDescription {
                 return DeliveryProblem(
@@ -101,10 +101,5 @@ struct DiscordRequest {
         } while form.boundaryCollides
         headers.insert(("Content-Type", form.contentType), at: 0)
         return HTTPRequest(method: target.method, url: target.url, headers: headers, body: form.bytes, timeout: timeout)
-    }
-
-    static func megabytes(_ bytes: Int) -> String {
-        let mib = Double(bytes) / Double(1 << 20)
-        return mib >= 10 ? "\(Int(mib.rounded())) MiB" : String(format: "%.1f MiB", mib)
     }
 }
