@@ -9,6 +9,8 @@ public final class LoopbackReceiver: Sendable {
     public struct Received: Sendable {
         public var method: String
         public var path: String
+        /// The query string's items, decoded (`?wait=true` gives `["wait": "true"]`).
+        public var query: [String: String]
         public var headers: [String: String]
         public var body: Data
         public var at: Date
@@ -46,6 +48,7 @@ public final class LoopbackReceiver: Sendable {
         await server.appendRoute("*") { request in
             let received = Received(
                 method: request.method.rawValue, path: request.path,
+                query: Dictionary(request.query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
                 headers: Dictionary(request.headers.map { ($0.key.rawValue.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }),
                 body: try await request.bodyData, at: Date())
             let index = log.withLock { entries in

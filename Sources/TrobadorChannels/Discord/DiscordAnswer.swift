@@ -58,10 +58,12 @@ enum DiscordAnswer {
             let wait = retryAfter(response).map { " (retry after \(format($0)))" } ?? ""
             return "Discord rate limited \(global ? "every request from this address" : "this webhook")\(wait)"
         }
-        guard let object = json(response), let text = object["message"] as? String else { return nil }
-        let code = (object["code"] as? NSNumber)?.intValue
-        var reason = "Discord: \(text)" + (code.map { " (code \($0))" } ?? "")
+        guard let object = json(response) else { return nil }
+        let text = object["message"] as? String
         let fields = fieldErrors(object)
+        guard text != nil || !fields.isEmpty else { return nil }
+        let code = (object["code"] as? NSNumber)?.intValue
+        var reason = "Discord: \(text ?? "the request was refused")" + (code.map { " (code \($0))" } ?? "")
         if !fields.isEmpty { reason += ": " + fields.joined(separator: "; ") }
         if let advice = code.flatMap({ advice(for: $0, action: action) }) { reason += "; " + advice }
         return reason
