@@ -186,4 +186,16 @@ struct DiscordChannelTests {
         #expect(standIn.receiver.count == 0)
         await standIn.stop()
     }
+
+    /// cmark-gfm once lost its autolinks when two posts were parsed at the same moment (the
+    /// daemon renders for several channels at once): the same post must render the same.
+    @Test func renders_the_same_message_when_many_deliveries_render_at_once() async {
+        let expected = DiscordAdapter.content(for: HookFixtures.richPost).text
+        let rendered = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<200 { group.addTask { DiscordAdapter.content(for: HookFixtures.richPost).text } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(rendered.allSatisfy { $0 == expected })
+        #expect(expected.contains(HookFixtures.longURL))
+    }
 }
