@@ -93,7 +93,8 @@ struct PreviewCommand: AsyncParsableCommand {
                 lines.append("(\(request.body.count) bytes of \(type.isEmpty ? "binary data" : type))")
             } else {
                 lines.append("")
-                lines.append(String(decoding: request.body, as: UTF8.self))
+                // Multipart lines end in CRLF, one Character for Swift: shown as plain line breaks.
+                lines.append(String(decoding: request.body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
             }
         }
         return lines.joined(separator: "\n")
