@@ -11,6 +11,8 @@ public enum BuiltinChannels {
         BlueskyChannelType(),
         TelegramChannelType(),
         MatrixChannelType(),
+        TeamsChannelType(),
+        NtfyChannelType(),
     ]
 
     /// The type-specific keys of each type, for the configuration parser.

@@ -87,12 +87,14 @@ struct PreviewCommand: AsyncParsableCommand {
         for header in request.headers { lines.append("\(header.name): \(header.value)") }
         if !request.body.isEmpty {
             let type = request.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
-            if type.hasPrefix("multipart/") || String(validating: request.body, as: UTF8.self) == nil {
+            // A multipart body is shown when it is text: previews put placeholders in place of files.
+            if String(validating: request.body, as: UTF8.self) == nil {
                 lines.append("")
                 lines.append("(\(request.body.count) bytes of \(type.isEmpty ? "binary data" : type))")
             } else {
                 lines.append("")
-                lines.append(String(decoding: request.body, as: UTF8.self))
+                // Multipart lines end in CRLF, one Character for Swift: shown as plain line breaks.
+                lines.append(String(decoding: request.body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
             }
         }
         return lines.joined(separator: "\n")

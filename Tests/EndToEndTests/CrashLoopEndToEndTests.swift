@@ -37,6 +37,7 @@ struct CrashLoopEndToEndTests {
             name = "discord"
             type = "discord"
             url = "\(discord.url)/api/webhooks/1/token"
+            rate = "1000/1s"
             concurrency = 4
 
             [[channel]]

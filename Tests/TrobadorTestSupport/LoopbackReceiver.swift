@@ -12,11 +12,11 @@ public final class LoopbackReceiver: Sendable {
         /// The request target as sent, still percent-encoded: path, then `?` and the query if
         /// any (`path` is decoded).
         public var target: String
+        /// The query string's items, decoded (`?wait=true` gives `["wait": "true"]`).
+        public var query: [String: String]
         public var headers: [String: String]
         public var body: Data
         public var at: Date
-        /// The query string's parameters, decoded (`?repo=did%3Aplc%3Aabc` gives `repo: did:plc:abc`).
-        public var query: [String: String] = [:]
 
         public func header(_ name: String) -> String? { headers[name.lowercased()] }
         public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
@@ -51,9 +51,9 @@ public final class LoopbackReceiver: Sendable {
         await server.appendRoute("*") { request in
             let received = Received(
                 method: request.method.rawValue, path: request.path, target: request.target.rawValue,
+                query: Dictionary(request.query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
                 headers: Dictionary(request.headers.map { ($0.key.rawValue.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }),
-                body: try await request.bodyData, at: Date(),
-                query: Dictionary(request.query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }))
+                body: try await request.bodyData, at: Date())
             let index = log.withLock { entries in
                 entries.append(received)
                 return entries.count - 1

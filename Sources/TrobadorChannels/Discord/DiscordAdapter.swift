@@ -5,70 +5,101 @@ import TrobadorCore
 /// Executes, edits and deletes webhook messages. Discord has no idempotency key for
 /// webhooks: an attempt interrupted by a crash is `uncertain`.
 struct DiscordAdapter: ChannelAdapter {
-    var webhookURL: String
+    var webhook: SecretURL
     var threadID: String?
+    var maxFileSize: Int
     var timeout: Duration
     var http: any HTTPClient
+    var loadMedia: @Sendable (_ postID: String, _ version: Int) async throws -> [StoredMedia]
+    var gate: DiscordRateGate
+    /// Longest wait for Discord's bucket to refill spent holding the channel's slot; Discord
+    /// webhook buckets refill within about two seconds, a longer pause goes back to the engine.
+    var patience: Duration = .seconds(5)
 
-    func request(for message: OutboundMessage) -> HTTPRequest? {
-        let messageID = message.previousReceipt?.remoteID
-        var query = threadID.map { "?thread_id=" + $0 } ?? ""
-        let content = DiscordAdapter.content(for: message.post)
-        let body = JSONValue.object([
-            ("content", .string(content)),
-            // A post never pings @everyone or anyone else.
-            ("allowed_mentions", .object([("parse", .array([]))])),
-        ]).bytes
-        let json: [(name: String, value: String)] = [("Content-Type", "application/json"), ("User-Agent", "trobador")]
-        switch message.action {
-        case .publish:
-            query = "?wait=true" + (threadID.map { "&thread_id=" + $0 } ?? "")
-            return HTTPRequest(method: "POST", url: webhookURL + query, headers: json, body: body, timeout: timeout)
-        case .update:
-            guard let messageID else { return nil }
-            return HTTPRequest(method: "PATCH", url: webhookURL + "/messages/" + messageID + query, headers: json, body: body, timeout: timeout)
-        case .retract:
-            guard let messageID else { return nil }
-            return HTTPRequest(method: "DELETE", url: webhookURL + "/messages/" + messageID + query, headers: [("User-Agent", "trobador")], timeout: timeout)
-        }
+    private static let rule = LengthRule.unicodeScalars
+    private static let composer = PostComposer(format: .discordMarkdown, capabilities: DiscordChannelType.declared)
+
+    /// The text of one message: Discord shows no thread of webhook messages, so a long post
+    /// becomes its summary or is shortened, the link kept (`PostComposer`).
+    static func content(for post: Post) -> (text: String, fit: ComposedText.Fit) {
+        let composed = composer.compose(post)
+        return (composed.parts.first?.text ?? "", composed.fit)
     }
 
     func preview(_ message: OutboundMessage) -> [PreviewRequest] {
-        request(for: message).map { [PreviewRequest(request: $0, purpose: "\(message.action.rawValue) the message")] } ?? []
+        guard case .success(let target) = DiscordRequest.target(for: message, webhookURL: webhook.value, threadID: threadID) else {
+            return []
+        }
+        let media = message.action == .retract ? [] : message.media
+        let (text, fit) = Self.content(for: message.post)
+        var request = DiscordRequest.request(target, action: message.action, content: text, media: media, timeout: timeout)
+        request.url = webhook.redacting(request.url)
+        var purpose = target.purpose
+        if message.action != .retract {
+            if !media.isEmpty { purpose += ", with \(media.count) image\(media.count == 1 ? "" : "s") and alt text" }
+            if let problem = DiscordRequest.problem(with: media, maxFileSize: maxFileSize) {
+                purpose += "; would fail before sending: \(problem.reason)"
+            }
+            purpose += Self.describe(fit)
+        }
+        let length = message.action == .retract ? nil : TextLength(count: Self.rule.count(text), limit: 2000, unit: "code points")
+        return [PreviewRequest(request: request, purpose: purpose, length: length)]
     }
 
     func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
-        guard let request = request(for: message) else {
-            return .failed(reason: "no Discord message id was recorded for this post, so it cannot be \(message.action == .update ? "edited" : "deleted")", httpStatus: nil)
+        let target: DiscordRequest.Target
+        switch DiscordRequest.target(for: message, webhookURL: webhook.value, threadID: threadID) {
+        case .success(let found): target = found
+        case .failure(let problem): return .failed(reason: problem.reason, httpStatus: nil)
         }
-        let result: Result<HTTPResponse, HTTPError>
-        do {
-            result = .success(try await http.send(request))
-        } catch {
-            result = .failure(error)
+        let (text, _) = message.action == .retract ? ("", .whole) : Self.content(for: message.post)
+        if Self.rule.count(text) > 2000 {
+            return .failed(reason: "the rendered message has \(Self.rule.count(text)) characters; Discord takes 2000", httpStatus: nil)
         }
-        return HTTPOutcome.classify(result, receipt: { response in
-            let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-            let id = (object?["id"] as? String) ?? message.previousReceipt?.remoteID
-            var url: String?
-            if let id, let channel = object?["channel_id"] as? String, let guild = object?["guild_id"] as? String {
-                url = "https://discord.com/channels/\(guild)/\(channel)/\(id)"
+        var media: [StoredMedia] = []
+        if message.action != .retract, !message.media.isEmpty {
+            if let problem = DiscordRequest.problem(with: message.media, maxFileSize: maxFileSize) {
+                return .failed(reason: problem.reason, httpStatus: nil)
             }
-            return Receipt(remoteID: id, url: url ?? message.previousReceipt?.url)
-        }, retryHint: Self.retryAfter)
+            switch await loadImages(of: message) {
+            case .success(let loaded): media = loaded
+            case .failure(let problem): return problem.outcome
+            }
+        } else if message.action != .retract, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            return .failed(reason: "the post renders to an empty message, which Discord refuses (50006)", httpStatus: nil)
+        }
+        let request = DiscordRequest.request(target, action: message.action, content: text, media: media, timeout: timeout)
+        if let wait = await gate.admit(patience: patience) {
+            return .retry(after: wait, reason: "Discord's rate limit for this webhook is used up until its reset", httpStatus: nil)
+        }
+        let result = await http.exchange(request)
+        if case .success(let response) = result { gate.note(response) }
+        return DiscordAnswer.outcome(result, for: message)
     }
 
-    /// Discord's 429 body says how long to wait, in seconds with a fraction: `{"retry_after": 0.529}`.
-    static func retryAfter(_ response: HTTPResponse) -> Duration? {
-        guard response.status == 429,
-              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-              let seconds = (object["retry_after"] as? NSNumber)?.doubleValue else { return nil }
-        return .milliseconds(Int64(seconds * 1000))
+    /// The post's images with their bytes, in the post's order.
+    private func loadImages(of message: OutboundMessage) async -> Result<[StoredMedia], DeliveryProblem> {
+        let stored: [StoredMedia]
+        do {
+            stored = try await loadMedia(message.post.id, message.version)
+        } catch {
+            return .failure(DeliveryProblem("the post's images could not be read from the state database: \(error)", transient: true))
+        }
+        var loaded: [StoredMedia] = []
+        for file in message.media {
+            guard let match = stored.first(where: { $0.name == file.name && $0.sha256 == file.sha256 }), match.data != nil else {
+                return .failure(DeliveryProblem("the bytes of \(file.name) are missing from the state database"))
+            }
+            loaded.append(match)
+        }
+        return .success(loaded)
     }
 
-    /// The message text; the per-network renderer replaces this.
-    static func content(for post: Post) -> String {
-        let text = [post.title.map { "**\($0)**" }, post.body].compactMap { $0 }.joined(separator: "\n\n")
-        return text.count > 2000 ? String(text.prefix(1999)) + "…" : text
+    static func describe(_ fit: ComposedText.Fit) -> String {
+        switch fit {
+        case .whole, .thread: ""
+        case .summary: "; the post is over 2000 characters: its summary is sent"
+        case .shortened: "; the post is over 2000 characters: shortened, the link kept"
+        }
     }
 }

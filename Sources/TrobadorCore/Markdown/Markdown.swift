@@ -48,12 +48,15 @@ public enum Markdown {
             }
         }
         var bytes = source
+        parsing.lock()
         bytes.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
-        guard let document = cmark_parser_finish(parser) else { return nil }
+        let parsed = cmark_parser_finish(parser)
+        parsing.unlock()
+        guard let document = parsed else { return nil }
         defer { cmark_node_free(document) }
         return body(parser, document)
     }
@@ -66,3 +69,9 @@ private let coreExtensionsRegistered: Bool = {
     cmark_gfm_core_extensions_ensure_registered()
     return true
 }()
+
+/// cmark-gfm switches its extensions' trigger characters (`:` and `w` for autolinks, `~`) on
+/// and off in one global table around each parse (`cmark_manage_extensions_special_characters`):
+/// a parse ending on one thread switched them off under a parse running on another, which
+/// then missed its URLs. One parse at a time; rendering the finished tree needs no lock.
+private let parsing = NSLock()
