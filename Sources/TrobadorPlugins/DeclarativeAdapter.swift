@@ -37,7 +37,7 @@ struct DeclarativeAdapter: ChannelAdapter {
         let text = values["text"] as? String ?? ""
         let rule = manifest.rendering.lengthRule
         return [PreviewRequest(
-            request: request.render(values, timeout: timeout),
+            request: request.render(values, timeout: timeout, forPreview: true),
             purpose: "\(message.action.rawValue) through the \(manifest.name) plugin (\(manifest.manifestPath))",
             length: TextLength(count: rule.count(text), limit: manifest.rendering.limit, unit: PluginVocabulary.unit(of: rule)))]
     }

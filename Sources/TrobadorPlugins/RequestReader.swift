@@ -80,10 +80,12 @@ struct RequestReader {
             return nil
         }
         let path = directory + "/" + file
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), var text = String(data: data, encoding: .utf8) else {
             table.error("`body_file`: cannot read \(path) as UTF-8 text", atValueOf: "body_file")
             return nil
         }
+        // Editors end files with a newline; it is not part of the body (it would end a form's last value).
+        if text.hasSuffix("\n") { text.removeLast() }
         do {
             return try PluginTemplate(text, escaping: format.escaping, origin: .file(path), values: values)
         } catch {

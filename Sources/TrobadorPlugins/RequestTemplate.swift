@@ -56,16 +56,23 @@ struct RequestTemplate: Sendable {
     }
 
     /// The request for one message's values.
-    func render(_ values: [String: Any], timeout: Duration) -> HTTPRequest {
+    /// `forPreview`: the Basic credentials are shown as `***`, since their base64 form would
+    /// escape the redaction of secrets by value.
+    func render(_ values: [String: Any], timeout: Duration, forPreview: Bool = false) -> HTTPRequest {
         var rendered: [(name: String, value: String)] = [("User-Agent", "trobador")]
         if body != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
             rendered.append(("Content-Type", bodyFormat.contentType))
         }
         if let basicAuth {
             let pair = basicAuth.user.render(values) + ":" + basicAuth.password.render(values)
-            rendered.append(("Authorization", "Basic " + Data(pair.utf8).base64EncodedString()))
+            rendered.append(("Authorization", "Basic " + (forPreview ? "***" : Data(pair.utf8).base64EncodedString())))
         }
-        for header in headers { rendered.append((header.name, header.value.render(values))) }
+        // A header that renders empty is left out: `{{#settings.token}}Bearer {{settings.token}}{{/settings.token}}`
+        // sends Authorization only when the channel has a token.
+        for header in headers {
+            let value = header.value.render(values).trimmingCharacters(in: .whitespaces)
+            if !value.isEmpty { rendered.append((header.name, value)) }
+        }
         return HTTPRequest(
             method: method, url: url.render(values), headers: rendered,
             body: body.map { Array($0.render(values).utf8) } ?? [], timeout: timeout)

@@ -52,9 +52,9 @@ struct SampleRendering {
             let text = String(decoding: rendered.body, as: UTF8.self)
             let excerpt = text.count > 160 ? String(text.prefix(160)) + "…" : text
             let place = body.origin.locate(line: 1, column: 1)
-            table.diagnostics.error(
-                "with a sample post, the JSON body is not valid JSON (a missing comma or quote, or a value inserted raw with {{{...}}}): \(excerpt)",
-                at: .init(line: place.line, column: place.column))
+            table.diagnostics.add([ConfigurationProblem(
+                path: body.origin.path, line: place.line, column: place.column,
+                message: "with a sample post, the JSON body is not valid JSON (a missing comma or quote, or a value inserted raw with {{{...}}}): \(excerpt)")])
         }
     }
 }
