@@ -14,13 +14,14 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "trobador",
             dependencies: [
-                "TrobadorCore", "TrobadorChannels", "CurlHTTP",
+                "TrobadorCore", "TrobadorChannels", "TrobadorPlugins", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +42,15 @@ let package = Package(
             dependencies: [
                 "TrobadorCore", "CurlHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Channel types defined by plugin folders (plugin.toml, README.md, templates), no compiling.
+        .target(
+            name: "TrobadorPlugins",
+            dependencies: [
+                "TrobadorCore", "CurlHTTP",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // Async HTTP over libcurl's multi interface, behind the HTTPClient protocol.
@@ -75,6 +85,10 @@ let package = Package(
         .testTarget(
             name: "TrobadorChannelsTests",
             dependencies: ["TrobadorChannels", "TrobadorCore", "CurlHTTP", "TrobadorTestSupport"]
+        ),
+        .testTarget(
+            name: "TrobadorPluginsTests",
+            dependencies: ["TrobadorPlugins", "TrobadorCore", "CurlHTTP", "TrobadorTestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -3,6 +3,7 @@ import CurlHTTP
 import Foundation
 import TrobadorChannels
 import TrobadorCore
+import TrobadorPlugins
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,8 +17,8 @@ struct CheckCommand: AsyncParsableCommand {
     var files: [String] = []
 
     func run() async throws {
-        let configuration = try config.load()
-        var problems = 0
+        let (configuration, catalog) = try config.loadWithChannelTypes(reportingPlugins: true)
+        var problems = catalog.errors.count
         let source = configuration.sourcePath ?? "embedded default"
         for warning in configuration.warnings { printError(warning.description) }
 
@@ -25,7 +26,7 @@ struct CheckCommand: AsyncParsableCommand {
         // A disabled channel is not set up, as in the daemon: it is often parked while its
         // secrets are not yet provisioned, so they were not read.
         for channel in configuration.channels where channel.enabled {
-            guard let type = BuiltinChannels.all.first(where: { $0.name == channel.type }) else { continue }
+            guard let type = catalog.types.first(where: { $0.name == channel.type }) else { continue }
             do {
                 _ = try type.makeAdapter(for: channel, context: context)
             } catch {

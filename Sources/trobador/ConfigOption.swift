@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrobadorChannels
 import TrobadorCore
+import TrobadorPlugins
 
 /// `-c CONFIG`, shared by every command.
 struct ConfigOption: ParsableArguments {
@@ -10,9 +11,19 @@ struct ConfigOption: ParsableArguments {
 
     /// Loads the configuration or exits with its problems, one per line as `path:line:column: message`.
     func load() throws -> Configuration {
-        let loader = ConfigurationLoader(channelTypes: BuiltinChannels.settingSpecs)
+        try loadWithChannelTypes().configuration
+    }
+
+    /// The configuration and every channel type it may use: built in, then the plugins of the
+    /// search path (`plugin_dirs` is read first, since the channels may use those types).
+    /// `reportingPlugins`: print the plugins' problems too, even when the configuration fails.
+    func loadWithChannelTypes(reportingPlugins: Bool = false) throws -> (configuration: Configuration, catalog: ChannelCatalog) {
+        let source = ConfigurationSource.find(explicitPath: path, workingDirectory: FileManager.default.currentDirectoryPath)
+        let searchPath = PluginSearchPath.standard(configured: PluginSearchPath.configuredDirectories(in: source))
+        let catalog = ChannelCatalog.load(builtIns: BuiltinChannels.all, searchPath: searchPath)
+        if reportingPlugins { catalog.problems.forEach { printError($0.description) } }
         do {
-            return try loader.load(explicitPath: path, workingDirectory: FileManager.default.currentDirectoryPath)
+            return (try catalog.loader().load(source), catalog)
         } catch {
             for problem in error.problems + error.warnings { printError(problem.description) }
             throw ExitCode(2)

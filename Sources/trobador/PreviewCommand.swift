@@ -3,6 +3,7 @@ import CurlHTTP
 import Foundation
 import TrobadorChannels
 import TrobadorCore
+import TrobadorPlugins
 
 struct PreviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +20,7 @@ struct PreviewCommand: AsyncParsableCommand {
     var channel: String?
 
     func run() async throws {
-        let configuration = try config.load()
+        let (configuration, catalog) = try config.loadWithChannelTypes()
         let loaded: LoadedPost
         do {
             loaded = try PostParser(rules: configuration.posts).load(entry: file)
@@ -52,7 +53,7 @@ struct PreviewCommand: AsyncParsableCommand {
         print("Post \(post.id) (\(post.action.rawValue)), routed to: \(names.joined(separator: ", "))")
         for name in names {
             guard let channelConfig = configuration.channel(named: name),
-                  let type = BuiltinChannels.all.first(where: { $0.name == channelConfig.type }) else { continue }
+                  let type = catalog.types.first(where: { $0.name == channelConfig.type }) else { continue }
             print("\n== \(name) (\(type.name)) ==")
             let adapter: any ChannelAdapter
             do {

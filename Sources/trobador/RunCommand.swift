@@ -3,6 +3,7 @@ import CurlHTTP
 import Foundation
 import TrobadorChannels
 import TrobadorCore
+import TrobadorPlugins
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct RunCommand: AsyncParsableCommand {
     var logFormat: LogFormatOption?
 
     func run() async throws {
-        let configuration = try config.load()
+        let (configuration, catalog) = try config.loadWithChannelTypes()
         let environment = ProcessInfo.processInfo.environment
         // Under systemd with stderr going to journald, entries go through the native journal
         // protocol with their keys as fields; anywhere else, plain lines.
@@ -23,13 +24,18 @@ struct RunCommand: AsyncParsableCommand {
             format: logFormat?.format ?? configuration.log.format, file: configuration.log.file,
             syslogPrefix: inJournal, secrets: configuration.channels.flatMap(\.secretValues),
             journal: inJournal ? JournalSocket() : nil)
+        // A broken plugin is said at start, with its path and line; only its channels stop.
+        for problem in catalog.problems {
+            log.log(LogEvent(.started, level: problem.severity == .error ? .error : .warning, error: "plugin: \(problem)"))
+        }
         let http = CurlHTTPClient()
         defer { http.shutdown() }
         let reloadPath = configuration.sourcePath
         var daemon = Daemon(
-            configuration: configuration, channelTypes: BuiltinChannels.all, http: http, log: log,
+            configuration: configuration, channelTypes: catalog.types, http: http, log: log,
             reload: { () throws(ConfigurationError) -> Configuration in
-                let loader = ConfigurationLoader(channelTypes: BuiltinChannels.settingSpecs)
+                // Plugins are read at start: a reload applies the configuration, not plugin edits.
+                let loader = catalog.loader()
                 if let reloadPath { return try loader.load(path: reloadPath) }
                 return loader.embeddedDefault(workingDirectory: FileManager.default.currentDirectoryPath)
             })

@@ -67,7 +67,7 @@ extension ConfigurationLoader {
         let type = reader.string("type")
         if reader.value("type") == nil {
             reader.missing("\(reader.title) has no `type`: add type = \"...\" (\(typeList))")
-        } else if let type, channelTypes[type] == nil {
+        } else if let type, channelTypes[type] == nil, !typesWithUnknownKeys.contains(type) {
             let hint = KeySuggestion.hint(for: type, among: knownTypes)
             reader.error("unknown channel type `\(type)` in \(reader.title) (\(typeList))\(hint)", atValueOf: "type")
         }

@@ -24,6 +24,10 @@ public struct ConfigurationLoader: Sendable {
     public var channelTypes: [String: [ChannelSettingSpec]]
     /// Where `{ env = "NAME" }` and `CREDENTIALS_DIRECTORY` are looked up.
     public var environment: [String: String]
+    /// Types that exist but whose keys cannot be known (a plugin whose plugin.toml does not
+    /// parse): their blocks are checked for the common keys only, and the channel is refused
+    /// later, when its adapter is built, so that one broken plugin does not refuse the file.
+    public var typesWithUnknownKeys: Set<String> = []
 
     /// The largest configuration file read.
     static let largestFile = 4 << 20

@@ -13,23 +13,28 @@
 /// callers fall back to the enclosing key. A header is also filed as a key of the table above
 /// it, positioned at the header: `[spool]` as key `spool` of the root, `[a.b]` as key `b` of `a`
 /// (of its last `[[a]]` element if `a` is an array of tables).
-struct TOMLKeyLocator: Sendable {
+public struct TOMLKeyLocator: Sendable {
     /// A 1-based line and column (Unicode scalars), as TOMLKit reports parse errors.
-    struct Position: Sendable, Equatable {
-        var line: Int
-        var column: Int
+    public struct Position: Sendable, Equatable {
+        public var line: Int
+        public var column: Int
+
+        public init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
+        }
     }
 
-    struct KeyPosition: Sendable, Equatable {
+    public struct KeyPosition: Sendable, Equatable {
         /// The key's first character.
-        var key: Position
+        public var key: Position
         /// The value's first character (the `[` or `{` for arrays and inline tables).
-        var value: Position
+        public var value: Position
     }
 
     /// A table in the document: the keys before any header, a `[name]` table, or the
     /// `index`th `[[name]]` element. Names are dotted paths with quotes removed.
-    enum TableRef: Sendable, Hashable {
+    public enum TableRef: Sendable, Hashable {
         case root
         case table(String)
         case element(String, Int)
@@ -38,7 +43,7 @@ struct TOMLKeyLocator: Sendable {
     private(set) var headers: [TableRef: Position] = [:]
     private(set) var keys: [TableRef: [String: KeyPosition]] = [:]
 
-    init(source: String) {
+    public init(source: String) {
         var scalars = Array(source.unicodeScalars)
         // toml++ skips a byte order mark without counting it as a column.
         if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
@@ -88,12 +93,12 @@ struct TOMLKeyLocator: Sendable {
     }
 
     /// The header of a table, if it was written as one.
-    func header(_ table: TableRef) -> Position? {
+    public func header(_ table: TableRef) -> Position? {
         headers[table]
     }
 
     /// Where `key` was written directly inside `table`.
-    func key(_ key: String, in table: TableRef) -> KeyPosition? {
+    public func key(_ key: String, in table: TableRef) -> KeyPosition? {
         keys[table]?[key]
     }
 

@@ -1,0 +1,58 @@
+import CurlHTTP
+import Foundation
+import TrobadorCore
+
+/// A channel of a declarative plugin: renders the plugin's request for the message's action,
+/// sends it, and reads the answer as the plugin says.
+struct DeclarativeAdapter: ChannelAdapter {
+    var manifest: PluginManifest
+    var requests: PluginRequests
+    var channel: ChannelConfig
+    var timeout: Duration
+    var http: any HTTPClient
+
+    /// What keeps a message from being sent on this channel, said for the operator.
+    private func refusal(_ message: OutboundMessage) -> String? {
+        guard let request = requests.request(for: message.action) else {
+            let verb = message.action == .update ? "edit" : "delete"
+            return "the \(manifest.name) plugin declares no [\(message.action == .update ? "update" : "delete")] request: it cannot \(verb) a published message; do it by hand"
+        }
+        if message.action != .publish, request.usesRemoteID, message.previousReceipt?.remoteID == nil {
+            return "no remote id was recorded for this post on \(channel.name), so it cannot be \(message.action == .update ? "edited" : "deleted")"
+        }
+        if let missing = request.requires.first(where: { channel.settings[$0] == nil }) {
+            return "channel \(channel.name) has no `\(missing)`, which the \(manifest.name) plugin needs to \(message.action == .update ? "edit" : message.action == .retract ? "delete" : "publish")"
+        }
+        return nil
+    }
+
+    private func values(_ message: OutboundMessage) -> [String: Any] {
+        let json = MessageValues.json(message, channel: channel, settings: manifest.settings, rendering: manifest.rendering)
+        return MessageValues.mustache(json) as? [String: Any] ?? [:]
+    }
+
+    func preview(_ message: OutboundMessage) -> [PreviewRequest] {
+        guard refusal(message) == nil, let request = requests.request(for: message.action) else { return [] }
+        let values = values(message)
+        let text = values["text"] as? String ?? ""
+        let rule = manifest.rendering.lengthRule
+        return [PreviewRequest(
+            request: request.render(values, timeout: timeout, forPreview: true),
+            purpose: "\(message.action.rawValue) through the \(manifest.name) plugin (\(manifest.manifestPath))",
+            length: TextLength(count: rule.count(text), limit: manifest.rendering.limit, unit: PluginVocabulary.unit(of: rule)))]
+    }
+
+    func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
+        if let refusal = refusal(message) { return .failed(reason: refusal, httpStatus: nil) }
+        guard let template = requests.request(for: message.action) else { return .failed(reason: "no request", httpStatus: nil) }
+        let values = values(message)
+        let request = template.render(values, timeout: timeout)
+        let result: Result<HTTPResponse, HTTPError>
+        do {
+            result = .success(try await http.send(request))
+        } catch {
+            result = .failure(error)
+        }
+        return template.response.outcome(result, values: values, previous: message.previousReceipt)
+    }
+}
