@@ -77,9 +77,9 @@ struct TelegramAdapter: ChannelAdapter {
         var media = message.media
         if plan.steps.contains(where: { if case .sendMedia = $0.action, let slot = $0.slot { ids[slot] == nil } else { false } }) {
             do {
-                media = try await Self.withBytes(message.media, loaded: loadMedia(message.post.id, message.version))
+                media = try await MediaBytes.load(message.media, of: message, using: loadMedia)
             } catch {
-                return .retry(after: nil, reason: "could not read the post's media: \(error)", httpStatus: nil, progress: receipt(ids, message))
+                return .retry(after: nil, reason: error.reason, httpStatus: nil, progress: receipt(ids, message))
             }
         }
 
@@ -169,18 +169,6 @@ struct TelegramAdapter: ChannelAdapter {
 
     static func messageID(_ recorded: String?) -> JSONValue {
         TelegramClient.messageID(recorded.map { TelegramPart(recorded: $0).messageID } ?? "")
-    }
-
-    /// The media descriptions with the bytes the store holds for them, matched by name.
-    static func withBytes(_ media: [StoredMedia], loaded: [StoredMedia]) throws -> [StoredMedia] {
-        try media.map { item in
-            guard let data = loaded.first(where: { $0.name == item.name && $0.data != nil })?.data else {
-                throw TelegramRefusal("\(item.name) is not in the media store")
-            }
-            var full = item
-            full.data = data
-            return full
-        }
     }
 }
 
