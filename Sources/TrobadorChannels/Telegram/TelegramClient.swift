@@ -25,12 +25,7 @@ struct TelegramClient: Sendable {
     }
 
     func perform(_ request: HTTPRequest, harmless: String?) async -> TelegramAnswer {
-        let result: Result<HTTPResponse, HTTPError>
-        do {
-            result = .success(try await http.send(request))
-        } catch {
-            result = .failure(error)
-        }
+        let result = await http.exchange(request)
         return TelegramAnswer.read(result, harmless: harmless, hiding: token)
     }
 
