@@ -17,10 +17,10 @@ struct BlueskyClient: Sendable {
         _ build: (BlueskySession.Tokens) -> HTTPRequest
     ) async throws(BlueskyStop) -> HTTPResponse {
         var tokens = try await session.current()
-        var result = await send(build(tokens))
+        var result = await http.exchange(build(tokens))
         if BlueskyAnswer.wantsNewSession(result) {
             tokens = try await session.renewed(after: tokens)
-            result = await send(build(tokens))
+            result = await http.exchange(build(tokens))
         }
         if case .success(let response) = result, (200..<300).contains(response.status) || accepting(response) {
             return response
@@ -31,13 +31,5 @@ struct BlueskyClient: Sendable {
     /// The repository's DID, which record addresses start with.
     func did() async throws(BlueskyStop) -> String {
         try await session.current().did
-    }
-
-    private func send(_ request: HTTPRequest) async -> Result<HTTPResponse, HTTPError> {
-        do {
-            return .success(try await http.send(request))
-        } catch {
-            return .failure(error)
-        }
     }
 }

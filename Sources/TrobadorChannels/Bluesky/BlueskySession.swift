@@ -52,7 +52,7 @@ actor BlueskySession {
         try await exclusively { () async throws(BlueskyStop) -> Tokens in
             // Another delivery renewed them while this one waited.
             if let tokens, tokens.access != stale.access { return tokens }
-            let result = await send(api.refreshSession(refreshToken: stale.refresh))
+            let result = await http.exchange(api.refreshSession(refreshToken: stale.refresh))
             if case .success(let response) = result, (200..<300).contains(response.status), let renewed = Self.tokens(response) {
                 return renewed
             }
@@ -65,7 +65,7 @@ actor BlueskySession {
     }
 
     private func login() async throws(BlueskyStop) -> Tokens {
-        let result = await send(api.createSession(handle: handle, password: password))
+        let result = await http.exchange(api.createSession(handle: handle, password: password))
         if case .success(let response) = result, (200..<300).contains(response.status) {
             guard let tokens = Self.tokens(response) else {
                 throw BlueskyStop(outcome: .failed(reason: "signing in as \(handle): the PDS answered \(response.status) without tokens", httpStatus: response.status))
@@ -93,14 +93,6 @@ actor BlueskySession {
         let fresh = try await body()
         tokens = fresh
         return fresh
-    }
-
-    private func send(_ request: HTTPRequest) async -> Result<HTTPResponse, HTTPError> {
-        do {
-            return .success(try await http.send(request))
-        } catch {
-            return .failure(error)
-        }
     }
 
     private static func tokens(_ response: HTTPResponse) -> Tokens? {

@@ -61,9 +61,10 @@ struct DiscordAdapter: ChannelAdapter {
             if let problem = DiscordRequest.problem(with: message.media, maxFileSize: maxFileSize) {
                 return .failed(reason: problem.reason, httpStatus: nil)
             }
-            switch await loadImages(of: message) {
-            case .success(let loaded): media = loaded
-            case .failure(let problem): return problem.outcome
+            do {
+                media = try await MediaBytes.load(message.media, of: message, using: loadMedia)
+            } catch {
+                return error.outcome
             }
         } else if message.action != .retract, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return .failed(reason: "the post renders to an empty message, which Discord refuses (50006)", httpStatus: nil)
@@ -75,24 +76,6 @@ struct DiscordAdapter: ChannelAdapter {
         let result = await http.exchange(request)
         if case .success(let response) = result { gate.note(response) }
         return DiscordAnswer.outcome(result, for: message)
-    }
-
-    /// The post's images with their bytes, in the post's order.
-    private func loadImages(of message: OutboundMessage) async -> Result<[StoredMedia], DeliveryProblem> {
-        let stored: [StoredMedia]
-        do {
-            stored = try await loadMedia(message.post.id, message.version)
-        } catch {
-            return .failure(DeliveryProblem("the post's images could not be read from the state database: \(error)", transient: true))
-        }
-        var loaded: [StoredMedia] = []
-        for file in message.media {
-            guard let match = stored.first(where: { $0.name == file.name && $0.sha256 == file.sha256 }), match.data != nil else {
-                return .failure(DeliveryProblem("the bytes of \(file.name) are missing from the state database"))
-            }
-            loaded.append(match)
-        }
-        return .success(loaded)
     }
 
     static func describe(_ fit: ComposedText.Fit) -> String {

@@ -87,26 +87,15 @@ struct MastodonMediaForm {
         // Derived from the file's hash so the same upload reads the same in `preview` and logs;
         // 32 hex digits of SHA-256 do not occur in an image by chance.
         boundary = "trobador-" + media.sha256.prefix(32)
-        // Quotes and line breaks would end the header early.
+        // Quotes and line breaks would end the header early: they become `_` here, before
+        // the shared form's own escaping, which then has nothing left to change.
         var filename = String.UnicodeScalarView()
         for scalar in media.name.unicodeScalars {
             filename.append("\"\\".unicodeScalars.contains(scalar) || scalar.properties.generalCategory == .control ? "_" : scalar)
         }
-        var body: [UInt8] = []
-        func line(_ text: String) { body += Array((text + "\r\n").utf8) }
-        if let alt = media.alt, !alt.isEmpty {
-            line("--" + boundary)
-            line("Content-Disposition: form-data; name=\"description\"")
-            line("")
-            line(alt)
-        }
-        line("--" + boundary)
-        line("Content-Disposition: form-data; name=\"file\"; filename=\"\(String(filename))\"")
-        line("Content-Type: " + media.contentType)
-        line("")
-        body += bytes
-        line("")
-        line("--" + boundary + "--")
-        self.body = body
+        var form = MultipartFormBody(boundary: boundary)
+        if let alt = media.alt, !alt.isEmpty { form.addField("description", alt) }
+        form.addFile("file", filename: String(filename), contentType: media.contentType, data: bytes)
+        body = form.bytes
     }
 }

@@ -123,12 +123,7 @@ struct MastodonAdapter: ChannelAdapter {
     /// `goneIsDone`, Mastodon's own 404 (`Record not found`) counts as success: a status
     /// someone already deleted needs no deleting.
     func send(_ request: HTTPRequest, _ what: String, goneIsDone: Bool = false) async throws(MastodonStop) -> HTTPResponse {
-        let result: Result<HTTPResponse, HTTPError>
-        do {
-            result = .success(try await http.send(request))
-        } catch {
-            result = .failure(error)
-        }
+        let result = await http.exchange(request)
         if case .success(let response) = result {
             if (200..<300).contains(response.status) { return response }
             if goneIsDone, response.status == 404, MastodonAnswer.message(response) != nil { return response }

@@ -10,12 +10,7 @@ enum MastodonAnswer {
     static func outcome(_ result: Result<HTTPResponse, HTTPError>, now: Date = Date()) -> DeliveryOutcome {
         let outcome = HTTPOutcome.classify(result, now: now, retryHint: { rateLimitReset($0, now: now) })
         guard case .success(let response) = result, let message = message(response) else { return outcome }
-        let reason = HTTPOutcome.reason(HTTPResponse(status: response.status)) + ": " + message
-        switch outcome {
-        case .failed(_, let status): return .failed(reason: reason, httpStatus: status)
-        case .retry(let after, _, let status, let progress): return .retry(after: after, reason: reason, httpStatus: status, progress: progress)
-        case .delivered: return outcome
-        }
+        return outcome.explained(by: HTTPOutcome.reason(HTTPResponse(status: response.status)) + ": " + message)
     }
 
     /// The `error` text of an error entity, with `error_description` when OAuth adds one.

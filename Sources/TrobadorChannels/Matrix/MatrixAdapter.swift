@@ -25,7 +25,7 @@ struct MatrixAdapter: ChannelAdapter {
     private static let longestEventID = "$" + String(repeating: "A", count: 43)
 
     /// The plan for a message, or why it cannot be sent; checked before anything is sent.
-    func plan(for message: OutboundMessage) -> Result<MatrixPlan, MatrixRefusal> {
+    func plan(for message: OutboundMessage) -> Result<MatrixPlan, DeliveryProblem> {
         let texts = Self.compose(message.post)
         let previous = (message.previousReceipt.map(Self.parts) ?? []).map(MatrixPart.init(recorded:))
         let plan: MatrixPlan
@@ -33,26 +33,26 @@ struct MatrixAdapter: ChannelAdapter {
         case .publish:
             plan = .publish(texts: texts, media: message.media)
         case .update:
-            guard !previous.isEmpty else { return .failure(MatrixRefusal("no Matrix event id was recorded for this post, so it cannot be edited")) }
+            guard !previous.isEmpty else { return .failure(DeliveryProblem("no Matrix event id was recorded for this post, so it cannot be edited")) }
             plan = .update(previous: previous, texts: texts, media: message.media)
         case .retract:
-            guard !previous.isEmpty else { return .failure(MatrixRefusal("no Matrix event id was recorded for this post, so it cannot be redacted")) }
+            guard !previous.isEmpty else { return .failure(DeliveryProblem("no Matrix event id was recorded for this post, so it cannot be redacted")) }
             plan = .retract(previous: previous)
         }
         for index in plan.uploadedMedia {
             let item = message.media[index]
             guard MatrixLimits.imageTypes.contains(item.contentType) else {
-                return .failure(MatrixRefusal("image \(index + 1) (\(item.name)) is \(item.contentType); Matrix clients show JPEG, PNG, GIF or WebP"))
+                return .failure(DeliveryProblem("image \(index + 1) (\(item.name)) is \(item.contentType); Matrix clients show JPEG, PNG, GIF or WebP"))
             }
             if item.size > MatrixLimits.uploadBytes {
-                return .failure(MatrixRefusal(
+                return .failure(DeliveryProblem(
                     "image \(index + 1) (\(item.name)) is \(item.size) bytes; homeservers take \(MatrixLimits.uploadBytes / 1_048_576) MB by default"))
             }
         }
         for step in plan.steps {
             if let content = content(step.action, reference: { _ in Self.longestEventID }),
                content.bytes.count > MatrixLimits.contentBytes {
-                return .failure(MatrixRefusal("\(step.purpose) is \(content.bytes.count) bytes of JSON; a Matrix event holds \(MatrixLimits.eventBytes)"))
+                return .failure(DeliveryProblem("\(step.purpose) is \(content.bytes.count) bytes of JSON; a Matrix event holds \(MatrixLimits.eventBytes)"))
             }
         }
         return .success(plan)
@@ -76,7 +76,7 @@ struct MatrixAdapter: ChannelAdapter {
         let plan: MatrixPlan
         switch self.plan(for: message) {
         case .success(let made): plan = made
-        case .failure(let refusal): return .failed(reason: refusal.reason, httpStatus: nil)
+        case .failure(let refusal): return refusal.outcome
         }
         // What earlier attempts of this delivery already did is not done again.
         var ids = [String?](repeating: nil, count: plan.slotCount)
@@ -85,9 +85,9 @@ struct MatrixAdapter: ChannelAdapter {
         var media = message.media
         if plan.steps.contains(where: { if case .sendImage = $0.action, let slot = $0.slot { ids[slot] == nil } else { false } }) {
             do {
-                media = try await Self.withBytes(message.media, loaded: loadMedia(message.post.id, message.version))
+                media = try await MediaBytes.load(message.media, of: message, using: loadMedia)
             } catch {
-                return .retry(after: nil, reason: "could not read the post's media: \(error)", httpStatus: nil, progress: receipt(ids))
+                return .retry(after: nil, reason: error.reason, httpStatus: nil, progress: receipt(ids))
             }
         }
 
@@ -163,25 +163,6 @@ struct MatrixAdapter: ChannelAdapter {
     static func parts(_ receipt: Receipt) -> [String] {
         receipt.parts.isEmpty ? receipt.remoteID.map { [$0] } ?? [] : receipt.parts
     }
-
-    /// The media descriptions with the bytes the store holds for them, matched by name.
-    static func withBytes(_ media: [StoredMedia], loaded: [StoredMedia]) throws -> [StoredMedia] {
-        try media.map { item in
-            guard let data = loaded.first(where: { $0.name == item.name && $0.data != nil })?.data else {
-                throw MatrixRefusal("\(item.name) is not in the media store")
-            }
-            var full = item
-            full.data = data
-            return full
-        }
-    }
-}
-
-/// Why a message cannot go to Matrix, found before sending.
-struct MatrixRefusal: Error, CustomStringConvertible {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
-    var description: String { reason }
 }
 
 extension MatrixPlan.Action {

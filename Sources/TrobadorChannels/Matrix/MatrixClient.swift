@@ -40,12 +40,7 @@ struct MatrixClient: Sendable {
     }
 
     func perform(_ request: HTTPRequest, harmless: String? = nil) async -> MatrixAnswer {
-        let result: Result<HTTPResponse, HTTPError>
-        do {
-            result = .success(try await http.send(request))
-        } catch {
-            result = .failure(error)
-        }
+        let result = await http.exchange(request)
         return MatrixAnswer.read(result, harmless: harmless)
     }
 

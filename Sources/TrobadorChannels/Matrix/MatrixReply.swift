@@ -49,20 +49,20 @@ extension MatrixAnswer {
             return .accepted(MatrixAccepted(httpStatus: response.status))
         }
         let response = try? result.get()
-        switch HTTPOutcome.classify(result, retryHint: MatrixReply.retryHint) {
+        let outcome = HTTPOutcome.classify(result, retryHint: MatrixReply.retryHint)
+        switch outcome {
         case .delivered:
             let reply = response.flatMap { MatrixReply($0.body) }
             return .accepted(MatrixAccepted(eventID: reply?.eventID, contentURI: reply?.contentURI, httpStatus: response?.status ?? 200))
-        case .retry(let after, let reason, let status, _):
-            return .refused(.retry(after: after, reason: explain(response, otherwise: reason), httpStatus: status))
-        case .failed(let reason, let status):
-            return .refused(.failed(reason: explain(response, otherwise: reason), httpStatus: status))
+        case .retry, .failed:
+            return .refused(outcome.explained(by: explain(response)))
         }
     }
 
-    /// `errcode: error`, with what the operator can do about the usual ones.
-    static func explain(_ response: HTTPResponse?, otherwise: String) -> String {
-        guard let response, let reply = MatrixReply(response.body), let errcode = reply.errcode else { return otherwise }
+    /// `errcode: error`, with what the operator can do about the usual ones; nil when the
+    /// answer has no `errcode`.
+    static func explain(_ response: HTTPResponse?) -> String? {
+        guard let response, let reply = MatrixReply(response.body), let errcode = reply.errcode else { return nil }
         var reason = "Matrix: \(errcode)" + (reply.error.map { ": \($0)" } ?? "")
         switch errcode {
         case "M_UNKNOWN_TOKEN", "M_MISSING_TOKEN":

@@ -69,24 +69,13 @@ struct NtfyAdapter: ChannelAdapter {
         }
         if let wanted = image {
             if let problem = NtfyRequest.problem(with: wanted, maxFileSize: maxFileSize) { return problem.outcome }
-            switch await load(wanted, of: message) {
-            case .success(let loaded): image = loaded
-            case .failure(let problem): return problem.outcome
+            do {
+                image = try await MediaBytes.load([wanted], of: message, using: loadMedia).first
+            } catch {
+                return error.outcome
             }
         }
         let request = NtfyRequest.request(target, url: topicURL, token: token, post: message.post, text: text, image: image, timeout: timeout)
         return NtfyAnswer.outcome(await http.exchange(request), for: message)
-    }
-
-    private func load(_ image: StoredMedia, of message: OutboundMessage) async -> Result<StoredMedia, DeliveryProblem> {
-        do {
-            let stored = try await loadMedia(message.post.id, message.version)
-            guard let match = stored.first(where: { $0.name == image.name && $0.sha256 == image.sha256 }), match.data != nil else {
-                return .failure(DeliveryProblem("the bytes of \(image.name) are missing from the state database"))
-            }
-            return .success(match)
-        } catch {
-            return .failure(DeliveryProblem("the post's image could not be read from the state database: \(error)", transient: true))
-        }
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 import TrobadorCore
 
-/// Why a message cannot be sent as it is, said for the operator: a permanent failure, or
-/// a transient one (the state database could not be read) worth a retry.
-struct DeliveryProblem: Error, Sendable {
+/// Why a message cannot be sent as it is, found before sending and said for the operator:
+/// a permanent failure, or a transient one (the state database could not be read) worth a retry.
+struct DeliveryProblem: Error, Sendable, CustomStringConvertible {
     var reason: String
     var transient: Bool
 
@@ -11,6 +11,8 @@ struct DeliveryProblem: Error, Sendable {
         self.reason = reason
         self.transient = transient
     }
+
+    var description: String { reason }
 
     var outcome: DeliveryOutcome {
         transient ? .retry(after: nil, reason: reason, httpStatus: nil) : .failed(reason: reason, httpStatus: nil)

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A `multipart/form-data` body (RFC 7578): text fields and files, each in a part named by
-/// its `Content-Disposition`, for APIs that take JSON and files in one request (Discord's
-/// `payload_json` and `files[n]`).
+/// its `Content-Disposition`, for APIs that take fields and files in one request (Discord's
+/// `payload_json` and `files[n]`, Telegram's `sendPhoto`, Mastodon's media upload).
 struct MultipartFormBody: Sendable {
     let boundary: String
     private var parts: [Part] = []
@@ -13,7 +13,8 @@ struct MultipartFormBody: Sendable {
         var content: [UInt8]
     }
 
-    /// A boundary that none of the parts will contain is chosen when the body is built.
+    /// A random boundary by default (check `boundaryCollides` once the parts are in), or one
+    /// derived from something the parts cannot hold, such as a file's own hash.
     init(boundary: String = "trobador-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()) {
         self.boundary = boundary
     }

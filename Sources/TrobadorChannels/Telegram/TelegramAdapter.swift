@@ -11,7 +11,7 @@ struct TelegramAdapter: ChannelAdapter {
     static let composer = PostComposer(format: .telegramHTML, capabilities: TelegramChannelType.capabilities)
 
     /// The plan for a message, or why it cannot be sent; checked before anything is sent.
-    func plan(for message: OutboundMessage) -> Result<TelegramPlan, TelegramRefusal> {
+    func plan(for message: OutboundMessage) -> Result<TelegramPlan, DeliveryProblem> {
         let texts = Self.composer.compose(message.post).parts.map(\.text)
             .filter { !TelegramText.visible($0).allSatisfy(\.isWhitespace) }
         let previous = (message.previousReceipt.map(Self.parts) ?? []).map(TelegramPart.init(recorded:))
@@ -20,13 +20,13 @@ struct TelegramAdapter: ChannelAdapter {
         case .publish:
             plan = .publish(texts: texts, media: message.media, link: message.post.link)
         case .update:
-            guard !previous.isEmpty else { return .failure(TelegramRefusal("no Telegram message id was recorded for this post, so it cannot be edited")) }
+            guard !previous.isEmpty else { return .failure(DeliveryProblem("no Telegram message id was recorded for this post, so it cannot be edited")) }
             plan = .update(previous: previous, texts: texts, media: message.media, link: message.post.link)
         case .retract:
-            guard !previous.isEmpty else { return .failure(TelegramRefusal("no Telegram message id was recorded for this post, so it cannot be deleted")) }
+            guard !previous.isEmpty else { return .failure(DeliveryProblem("no Telegram message id was recorded for this post, so it cannot be deleted")) }
             plan = .retract(previous: previous)
         }
-        if let problem = Self.problem(in: plan, media: message.media) { return .failure(TelegramRefusal(problem)) }
+        if let problem = Self.problem(in: plan, media: message.media) { return .failure(DeliveryProblem(problem)) }
         return .success(plan)
     }
 
@@ -68,7 +68,7 @@ struct TelegramAdapter: ChannelAdapter {
         let plan: TelegramPlan
         switch self.plan(for: message) {
         case .success(let made): plan = made
-        case .failure(let refusal): return .failed(reason: refusal.reason, httpStatus: nil)
+        case .failure(let refusal): return refusal.outcome
         }
         // What earlier attempts of this delivery already did is not done again.
         var ids = [String?](repeating: nil, count: plan.slotCount)
@@ -77,9 +77,9 @@ struct TelegramAdapter: ChannelAdapter {
         var media = message.media
         if plan.steps.contains(where: { if case .sendMedia = $0.action, let slot = $0.slot { ids[slot] == nil } else { false } }) {
             do {
-                media = try await Self.withBytes(message.media, loaded: loadMedia(message.post.id, message.version))
+                media = try await MediaBytes.load(message.media, of: message, using: loadMedia)
             } catch {
-                return .retry(after: nil, reason: "could not read the post's media: \(error)", httpStatus: nil, progress: receipt(ids, message))
+                return .retry(after: nil, reason: error.reason, httpStatus: nil, progress: receipt(ids, message))
             }
         }
 
@@ -170,25 +170,6 @@ struct TelegramAdapter: ChannelAdapter {
     static func messageID(_ recorded: String?) -> JSONValue {
         TelegramClient.messageID(recorded.map { TelegramPart(recorded: $0).messageID } ?? "")
     }
-
-    /// The media descriptions with the bytes the store holds for them, matched by name.
-    static func withBytes(_ media: [StoredMedia], loaded: [StoredMedia]) throws -> [StoredMedia] {
-        try media.map { item in
-            guard let data = loaded.first(where: { $0.name == item.name && $0.data != nil })?.data else {
-                throw TelegramRefusal("\(item.name) is not in the media store")
-            }
-            var full = item
-            full.data = data
-            return full
-        }
-    }
-}
-
-/// Why a message cannot go to Telegram, found before sending.
-struct TelegramRefusal: Error, CustomStringConvertible {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
-    var description: String { reason }
 }
 
 extension TelegramPlan.Action {

@@ -18,19 +18,14 @@ struct TelegramClient: Sendable {
             headers: [("Content-Type", "application/json"), ("User-Agent", "trobador")], body: json.bytes, timeout: timeout)
     }
 
-    func call(_ method: String, form: MultipartForm) -> HTTPRequest {
+    func call(_ method: String, form: MultipartFormBody) -> HTTPRequest {
         HTTPRequest(
             method: "POST", url: url(method),
-            headers: [("Content-Type", form.contentType), ("User-Agent", "trobador")], body: form.finished, timeout: timeout)
+            headers: [("Content-Type", form.contentType), ("User-Agent", "trobador")], body: form.bytes, timeout: timeout)
     }
 
     func perform(_ request: HTTPRequest, harmless: String?) async -> TelegramAnswer {
-        let result: Result<HTTPResponse, HTTPError>
-        do {
-            result = .success(try await http.send(request))
-        } catch {
-            result = .failure(error)
-        }
+        let result = await http.exchange(request)
         return TelegramAnswer.read(result, harmless: harmless, hiding: token)
     }
 
@@ -53,11 +48,11 @@ struct TelegramClient: Sendable {
             guard index < media.count, let kind = TelegramMediaKind(media[index].contentType) else { return nil }
             let item = media[index]
             // A file's bytes cannot hold their own digest: a safe boundary.
-            var form = MultipartForm(boundary: "trobador-" + item.sha256.prefix(40))
-            form.field("chat_id", chat.formValue)
-            if let caption, !caption.isEmpty { form.field("caption", caption) }
-            if let replyTo { form.field("reply_parameters", Self.replyParameters(reference(replyTo)).serialized) }
-            form.file(kind.field, filename: item.name, contentType: item.contentType, data: item.data ?? [])
+            var form = MultipartFormBody(boundary: "trobador-" + item.sha256.prefix(40))
+            form.addField("chat_id", chat.formValue)
+            if let caption, !caption.isEmpty { form.addField("caption", caption) }
+            if let replyTo { form.addField("reply_parameters", Self.replyParameters(reference(replyTo)).serialized) }
+            form.addFile(kind.field, filename: item.name, contentType: item.contentType, data: item.data ?? [])
             return call(kind.method, form: form)
         case .editText(let messageID, let html, let preview):
             return call("editMessageText", json: .object(dropping: [

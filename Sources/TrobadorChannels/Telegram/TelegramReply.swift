@@ -61,20 +61,17 @@ enum TelegramAnswer: Sendable, Equatable {
                 return .refused(.failed(reason: "Telegram answered HTTP \(response?.status ?? 0) without \"ok\": true", httpStatus: response?.status))
             }
             return .accepted(messageID: reply.messageID, chatUsername: reply.chatUsername, httpStatus: response.status)
-        case .retry(let after, let reason, let status, _):
-            return .refused(.retry(after: after, reason: explain(response, otherwise: reason, hiding: token), httpStatus: status))
-        case .failed(let reason, let status):
-            return .refused(.failed(reason: explain(response, otherwise: reason, hiding: token), httpStatus: status))
+        case .retry(_, let reason, _, _), .failed(let reason, _):
+            // The token is in the URL, never in an answer; it is scrubbed anyway, in case a
+            // transport error quoted the URL.
+            return .refused(outcome.explained(by: (explain(response) ?? reason).replacingOccurrences(of: token, with: "***")))
         }
     }
 
-    /// Telegram's `description`, with what the operator can do about the usual ones. The token
-    /// is in the URL, never in an answer; it is scrubbed anyway, in case a transport error
-    /// quoted the URL.
-    static func explain(_ response: HTTPResponse?, otherwise: String, hiding token: String) -> String {
-        guard let response, let reply = TelegramReply(response.body), let description = reply.description else {
-            return otherwise.replacingOccurrences(of: token, with: "***")
-        }
+    /// Telegram's `description`, with what the operator can do about the usual ones; nil when
+    /// the answer has none.
+    static func explain(_ response: HTTPResponse?) -> String? {
+        guard let response, let reply = TelegramReply(response.body), let description = reply.description else { return nil }
         var reason = "Telegram: \(description)"
         if let chat = reply.migrateToChatID {
             reason += " (the group is now the supergroup \(chat): set chat_id = \"\(chat)\")"
@@ -89,6 +86,6 @@ enum TelegramAnswer: Sendable, Equatable {
         } else if description.contains("message to edit not found") {
             reason += " (the message was deleted in the chat)"
         }
-        return reason.replacingOccurrences(of: token, with: "***")
+        return reason
     }
 }

@@ -33,12 +33,7 @@ struct WebhookAdapter: ChannelAdapter {
     }
 
     func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
-        let result: Result<HTTPResponse, HTTPError>
-        do {
-            result = .success(try await http.send(request(for: message)))
-        } catch {
-            result = .failure(error)
-        }
+        let result = await http.exchange(request(for: message))
         return HTTPOutcome.classify(result, receipt: Self.receipt)
     }
 
