@@ -36,8 +36,9 @@ public struct ChannelCatalog: Sendable {
     }
 
     public var typesWithUnknownKeys: Set<String> {
-        Set(entries.compactMap { ($0.type as? BrokenPluginChannelType)?.knownSettings == nil ? $0.type.name : nil }
-            .filter { name in entries.contains { $0.type.name == name && $0.type is BrokenPluginChannelType } })
+        Set(entries.compactMap { entry in
+            (entry.type as? BrokenPluginChannelType).flatMap { $0.knownSettings == nil ? $0.name : nil }
+        })
     }
 
     /// A configuration loader that knows every type of the catalog.

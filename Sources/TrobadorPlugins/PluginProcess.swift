@@ -108,6 +108,9 @@ struct PluginProcess: Sendable {
             return .failure(SpawnError(message: "this C library lacks posix_spawn_file_actions_addchdir_np (glibc 2.29 or later is needed)"))
         }
         _ = addChdir(&actions, directory)
+        // Only stdin, stdout and stderr reach the program: no descriptor the daemon happens to
+        // have open without close-on-exec (the state database, a spool file being written).
+        if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -129,7 +132,13 @@ struct PluginProcess: Sendable {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        var code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        // "Text file busy": the program is being written (an update copied in) or another
+        // process forked while holding it open for writing; it passes within moments.
+        for _ in 0..<10 where code == ETXTBSY {
+            usleep(20_000)
+            code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        }
         guard code == 0 else { return .failure(SpawnError(message: String(cString: strerror(code)))) }
         return .success(pid)
     }
@@ -140,6 +149,14 @@ struct PluginProcess: Sendable {
     /// module does not declare: looked up once, so the program starts in its plugin folder.
     private static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
         unsafeBitCast($0, to: AddChdir.self)
+    }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later); with an older
+    /// one, only descriptors opened close-on-exec stay out of the program.
+    private static let addCloseFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+        unsafeBitCast($0, to: AddCloseFrom.self)
     }
 
     /// Whether the child has ended, without reaping it (WNOWAIT), so its group stays ours.

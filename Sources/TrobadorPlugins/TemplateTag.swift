@@ -81,14 +81,13 @@ struct TemplateTag: Sendable, Equatable {
 
     /// `lowercased(title)` → (`title`, [`lowercased`]); `first()` → (``, [`first`]).
     private static func parseName(_ text: String) -> (String, [String]) {
-        guard let open = text.firstIndex(of: "(") else { return (text, []) }
+        guard text.contains("(") else { return (text, []) }
         var transforms: [String] = []
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "(") {
             transforms.append(String(rest[..<open]))
             rest = rest[rest.index(after: open)...]
         }
-        _ = open
         return (String(rest.prefix { $0 != ")" }), transforms)
     }
 }

@@ -43,6 +43,7 @@ struct ExecutablePluginTests {
 
     @Test func the_program_reads_the_message_and_secrets_on_stdin_only_and_its_answer_is_the_outcome() async throws {
         let (adapter, folder, directory) = try adapter("""
+            ls /proc/self/fd > fds.txt
             cat > stdin.json
             env > env.txt
             echo "$0 $*" > argv.txt
@@ -62,6 +63,10 @@ struct ExecutablePluginTests {
         let arguments = try String(contentsOfFile: directory + "/argv.txt", encoding: .utf8)
         #expect(!environment.contains("s3cr3t") && !arguments.contains("s3cr3t"))
         #expect(environment.contains("TROBADOR_CHANNEL=scripted-chan"))
+        let descriptors = try String(contentsOfFile: directory + "/fds.txt", encoding: .utf8)
+            .split(whereSeparator: \.isWhitespace).map { String($0.split(separator: "/").last ?? "") }.sorted()
+        // 3 is ls's own, reading the directory: nothing of the test process reaches the program.
+        #expect(descriptors == ["0", "1", "2", "3"], "only the standard streams reach the program")
         #expect(try String(contentsOfFile: directory + "/cwd.txt", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == (directory as NSString).standardizingPath)
     }
 
@@ -74,9 +79,11 @@ struct ExecutablePluginTests {
             esac
             """)
         defer { folder.remove() }
-        #expect(await adapter.deliver(message(post)) == .retry(after: .seconds(7), reason: "the plugin program send: the service is busy", httpStatus: nil))
+        let busy = await adapter.deliver(message(post))
+        #expect(busy == .retry(after: .seconds(7), reason: "the plugin program send: the service is busy", httpStatus: nil), "\(busy)")
         let previous = Receipt(remoteID: "r1", url: "https://example.org/r1")
-        #expect(await adapter.deliver(message(post, action: .update, version: 2, previous: previous)) == .delivered(Receipt(remoteID: "r1", url: "https://example.org/r1")))
+        let edited = await adapter.deliver(message(post, action: .update, version: 2, previous: previous))
+        #expect(edited == .delivered(Receipt(remoteID: "r1", url: "https://example.org/r1")), "\(edited)")
         #expect(await adapter.deliver(message(post, action: .retract, version: 3, previous: previous))
             == .failed(reason: "the scripted plugin cannot delete a published message (its capabilities say delete = false); do it by hand", httpStatus: nil))
     }
