@@ -226,3 +226,70 @@ struct DeliveryEngineNetworkTests {
         await receiver.stop()
     }
 }
+
+@Suite("delivery engine: a state database that refuses writes for a while")
+struct DeliveryEngineStoreFailureTests {
+    /// The SQLite store, refusing its first `failures` attempts to record how attempts ended,
+    /// as a full disk would.
+    final class RefusingStore: StateStore, @unchecked Sendable {
+        let inner: SQLiteStateStore
+        let refusals = Locked(0)
+        let failures: Int
+        init(inner: SQLiteStateStore, failures: Int) { self.inner = inner; self.failures = failures }
+
+        struct DiskFull: Error, CustomStringConvertible { var description: String { "disk I/O error (SQLITE_FULL)" } }
+
+        func complete(_ completions: [AttemptCompletion]) async throws {
+            let refuse = refusals.withLock { count -> Bool in
+                count += 1
+                return count <= failures
+            }
+            if refuse { throw DiskFull() }
+            try await inner.complete(completions)
+        }
+        func accept(_ submissions: [Submission], now: Date) async throws -> [AcceptResult] { try await inner.accept(submissions, now: now) }
+        func recoverInterrupted(resendSafe: Set<String>, onUncertain: UncertainPolicy, now: Date) async throws -> [RecoveredDelivery] {
+            try await inner.recoverInterrupted(resendSafe: resendSafe, onUncertain: onUncertain, now: now)
+        }
+        func claimDue(channel: String, limit: Int, now: Date) async throws -> ClaimBatch { try await inner.claimDue(channel: channel, limit: limit, now: now) }
+        func nextDueDates(channels: [String]) async throws -> [String: Date] { try await inner.nextDueDates(channels: channels) }
+        func requeue(postID: String, channel: String?, now: Date) async throws -> [String] { try await inner.requeue(postID: postID, channel: channel, now: now) }
+        func setPause(channel: String, since: Date, until: Date?, reason: String) async throws {
+            try await inner.setPause(channel: channel, since: since, until: until, reason: reason)
+        }
+        func media(postID: String, version: Int) async throws -> [StoredMedia] { try await inner.media(postID: postID, version: version) }
+        func status(latestProblems: Int) throws -> StatusReport { try inner.status(latestProblems: latestProblems) }
+        func history(postID: String) throws -> PostHistory? { try inner.history(postID: postID) }
+    }
+
+    @Test func attempt_ends_the_database_refused_are_written_once_it_accepts_them_and_logged_only_then() async throws {
+        let receiver = try await LoopbackReceiver()
+        let directory = try TemporaryDirectory("refusing")
+        defer { directory.remove() }
+        let sqlite = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let store = RefusingStore(inner: sqlite, failures: 2)
+        let capture = try LogCapture(directory: directory)
+        let channel = ChannelConfig(name: "hook", type: "webhook", settings: ["url": .string(receiver.url)])
+        let adapter = try BuiltinChannels.all.first { $0.name == "webhook" }!
+            .makeAdapter(for: channel, context: ChannelContext(http: CurlHTTPClient(), spoolDirectory: directory.path))
+        let engine = DeliveryEngine(
+            lanes: [DeliveryLane(name: "hook", adapter: adapter, concurrency: 1, resendIsSafe: true)], store: store, log: capture.log,
+            settings: DeliverySettings(), completionRetryDelay: .milliseconds(200))
+        let source = Array("plein".utf8)
+        _ = try await sqlite.accept([Submission(
+            post: Post(id: "plein", body: "x"), media: [], source: source, format: "markdown",
+            contentHash: ContentHash.sha256Hex(source), fileName: "plein.md", routes: ["hook"])], now: Date())
+        let run = Task { await engine.run() }
+        defer { run.cancel() }
+        #expect(await capture.waitFor("event=delivered post=plein channel=hook attempt=1 http=200"))
+        #expect(store.refusals.withLock { $0 } == 3, "two refusals, then the write that went through")
+        // Logged once, not at every try; the delivery is on disk as delivered, sent once.
+        #expect(capture.lines.filter { $0.contains("cannot write the state database") }.count == 1)
+        let failureLine = try #require(capture.lines.firstIndex { $0.contains("cannot write the state database") })
+        let deliveredLine = try #require(capture.lines.firstIndex { $0.contains("event=delivered") })
+        #expect(failureLine < deliveredLine)
+        #expect(try sqlite.history(postID: "plein")?.deliveries.first?.state == "delivered")
+        #expect(receiver.count == 1)
+        await receiver.stop()
+    }
+}

@@ -20,6 +20,8 @@ public actor DeliveryEngine {
 
     private var lanes: [String: LaneState] = [:]
     private let breaker: BreakerSettings
+    /// How long to wait before writing attempt ends again when the state database refused them.
+    private let completionRetryDelay: Duration
     private var finished: [(ClaimedDelivery, DeliveryOutcome, Int)] = []
     private var flushing = false
     private var draining = false
@@ -32,8 +34,10 @@ public actor DeliveryEngine {
         lanes: [DeliveryLane], store: any StateStore, log: EventLog, settings: DeliverySettings,
         policy: RetryPolicy? = nil, breaker: BreakerSettings = BreakerSettings(),
         now: @escaping @Sendable () -> Date = { Date() },
-        watchdog: ServiceWatchdog? = nil, metrics: DeliveryMetrics? = nil
+        watchdog: ServiceWatchdog? = nil, metrics: DeliveryMetrics? = nil,
+        completionRetryDelay: Duration = .seconds(5)
     ) {
+        self.completionRetryDelay = completionRetryDelay
         self.watchdog = watchdog
         self.metrics = metrics
         self.breaker = breaker
@@ -209,8 +213,15 @@ public actor DeliveryEngine {
                 try await store.complete(completions.map(\.record))
                 storeFailureLogged = false
             } catch {
-                // Not recorded: the attempts stay `in_flight` and are recovered at the next start.
+                // Not recorded (a full disk, say): keep these ends, oldest first, and write them
+                // again shortly. Their deliveries stay counted in flight, so their channels take
+                // nothing new meanwhile; the log says nothing of them until they are on disk.
+                // Stopping first leaves them `in_flight` on disk, recovered at the next start.
                 reportStoreFailure(error)
+                finished.insert(contentsOf: batch, at: 0)
+                try? await Task.sleep(for: completionRetryDelay)
+                if Task.isCancelled { return }
+                continue
             }
             for ((claimedDelivery, outcome, _), completion) in zip(batch, completions) {
                 log.log(completion.event)
