@@ -79,8 +79,7 @@ struct MatrixAdapter: ChannelAdapter {
         case .failure(let refusal): return refusal.outcome
         }
         // What earlier attempts of this delivery already did is not done again.
-        var ids = [String?](repeating: nil, count: plan.slotCount)
-        for (slot, id) in (message.progress?.parts ?? []).prefix(plan.slotCount).enumerated() { ids[slot] = id }
+        var ids = RecordedPart.resumed(from: message.progress, slots: plan.slotCount)
 
         var media = message.media
         if plan.steps.contains(where: { if case .sendImage = $0.action, let slot = $0.slot { ids[slot] == nil } else { false } }) {

@@ -1,31 +1,10 @@
 import TrobadorCore
 
-/// One event of a published post as its receipt records it: text parts by their event id,
-/// images as `media:<event id>`, so that an update edits only the text.
-enum MatrixPart: Equatable, Sendable {
-    case text(String)
-    case media(String)
+/// How a receipt records a Matrix message (see `RecordedPart`).
+typealias MatrixPart = RecordedPart
 
-    init(recorded: String) {
-        self = recorded.hasPrefix(Self.mediaPrefix) ? .media(String(recorded.dropFirst(Self.mediaPrefix.count))) : .text(recorded)
-    }
-
-    static let mediaPrefix = "media:"
-
-    var recorded: String {
-        switch self {
-        case .text(let id): id
-        case .media(let id): Self.mediaPrefix + id
-        }
-    }
-
-    var eventID: String {
-        switch self {
-        case .text(let id), .media(let id): id
-        }
-    }
-
-    var isText: Bool { if case .text = self { true } else { false } }
+extension RecordedPart {
+    var eventID: String { id }
 }
 
 /// The requests one delivery makes, in order. Every step that leaves an event in the room

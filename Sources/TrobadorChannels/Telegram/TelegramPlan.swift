@@ -1,32 +1,10 @@
 import TrobadorCore
 
-/// One message of a published post as its receipt records it. Text messages are recorded by
-/// their id; images as `media:<id>`, so that a later update knows which messages to edit as
-/// text (`editMessageText`) and which as a caption (`editMessageCaption`).
-enum TelegramPart: Equatable, Sendable {
-    case text(String)
-    case media(String)
+/// How a receipt records a Telegram message (see `RecordedPart`).
+typealias TelegramPart = RecordedPart
 
-    init(recorded: String) {
-        self = recorded.hasPrefix(Self.mediaPrefix) ? .media(String(recorded.dropFirst(Self.mediaPrefix.count))) : .text(recorded)
-    }
-
-    static let mediaPrefix = "media:"
-
-    var recorded: String {
-        switch self {
-        case .text(let id): id
-        case .media(let id): Self.mediaPrefix + id
-        }
-    }
-
-    var messageID: String {
-        switch self {
-        case .text(let id), .media(let id): id
-        }
-    }
-
-    var isText: Bool { if case .text = self { true } else { false } }
+extension RecordedPart {
+    var messageID: String { id }
 }
 
 /// How Telegram shows links of a message.
