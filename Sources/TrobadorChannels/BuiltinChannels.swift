@@ -6,12 +6,10 @@ public enum BuiltinChannels {
         WebhookChannelType(),
         FileChannelType(),
         DiscordChannelType(),
-        SlackChannelType(),
         MastodonChannelType(),
         BlueskyChannelType(),
         TelegramChannelType(),
         MatrixChannelType(),
-        TeamsChannelType(),
         NtfyChannelType(),
     ]
 

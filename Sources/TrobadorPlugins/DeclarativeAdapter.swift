@@ -36,9 +36,18 @@ struct DeclarativeAdapter: ChannelAdapter {
         let values = values(message)
         let text = values["text"] as? String ?? ""
         let rule = manifest.rendering.lengthRule
+        let rendered = request.render(values, timeout: timeout, forPreview: true)
+        var purpose = "\(message.action.rawValue) through the \(manifest.name) plugin (\(manifest.manifestPath))"
+        if let maxBodyBytes = request.maxBodyBytes { purpose += " (\(rendered.body.count) of \(maxBodyBytes) bytes)" }
+        if !message.media.isEmpty { purpose += "; images not sent: a declarative plugin describes them, it does not upload" }
+        switch values["fit"] as? String {
+        case "summary": purpose += "; the post is over \(manifest.rendering.limit ?? 0) \(PluginVocabulary.unit(of: rule)): its summary is sent"
+        case "shortened": purpose += "; the post is over \(manifest.rendering.limit ?? 0) \(PluginVocabulary.unit(of: rule)): shortened, the link kept"
+        default: break
+        }
         return [PreviewRequest(
-            request: request.render(values, timeout: timeout, forPreview: true),
-            purpose: "\(message.action.rawValue) through the \(manifest.name) plugin (\(manifest.manifestPath))",
+            request: rendered,
+            purpose: purpose,
             length: TextLength(count: rule.count(text), limit: manifest.rendering.limit, unit: PluginVocabulary.unit(of: rule)))]
     }
 
@@ -47,6 +56,7 @@ struct DeclarativeAdapter: ChannelAdapter {
         guard let template = requests.request(for: message.action) else { return .failed(reason: "no request", httpStatus: nil) }
         let values = values(message)
         let request = template.render(values, timeout: timeout)
+        if let refusal = template.refusal(of: request) { return .failed(reason: refusal, httpStatus: nil) }
         let result: Result<HTTPResponse, HTTPError>
         do {
             result = .success(try await http.send(request))

@@ -40,9 +40,11 @@ enum MessageValues {
             ("fit", .string(fit)),
             ("id", .string(post.id)),
             ("title", post.title.map(JSONValue.string)),
+            ("heading", heading(post.title, format: rendering.format).map(JSONValue.string)),
             ("body", .string(post.body)),
             ("summary", post.summary.map(JSONValue.string)),
             ("link", post.link.map(JSONValue.string)),
+            ("link_host", post.link.flatMap { URLComponents(string: $0)?.host }.map(JSONValue.string)),
             ("lang", post.lang.map(JSONValue.string)),
             ("tags", .array(post.tags.map(JSONValue.string))),
             ("publish_at", post.publishAt.map { .string(date($0)) }),
@@ -57,6 +59,13 @@ enum MessageValues {
             ("remote_url", message.previousReceipt?.url.map(JSONValue.string)),
             ("settings", settingsJSON(channel, specs: settings)),
         ])
+    }
+
+    /// The title for a field of its own (a card's heading): trimmed, and escaped in the
+    /// plugin's format so that it shows as written; nil when the post has none.
+    static func heading(_ title: String?, format: TextFormat) -> String? {
+        guard let title = title?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty else { return nil }
+        return format.escaped(title)
     }
 
     static func settingsJSON(_ channel: ChannelConfig, specs: [ChannelSettingSpec]) -> JSONValue {

@@ -5,8 +5,8 @@ import TrobadorCore
 /// their templates, and renders each once with a hostile sample post to prove that what they
 /// produce is a well-formed URL and, for JSON, a well-formed body.
 struct RequestReader {
-    static let requestKeys = ["method", "url", "headers", "body", "body_file", "body_format", "basic_auth", "requires", "response"]
-    static let responseKeys = ["remote_id", "url", "url_template", "error", "retry_after", "retry_after_unit", "success", "success_equals"]
+    static let requestKeys = ["method", "url", "headers", "body", "body_file", "body_format", "basic_auth", "requires", "max_body_bytes", "response"]
+    static let responseKeys = ["remote_id", "url", "url_template", "error", "retry_after", "retry_after_unit", "success", "success_equals", "error_code", "explain"]
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
     let root: ManifestTable
@@ -59,11 +59,12 @@ struct RequestReader {
         for name in requires where !settings.contains(where: { $0.key == name }) {
             table.error("`requires` names `\(name)`, which is not one of the plugin's [settings]", atValueOf: "requires")
         }
+        let maxBodyBytes = table.integer("max_body_bytes", atLeast: 1)
         let response = readResponse(table.table("response"), values: values)
         guard let method, let url else { return nil }
         let request = RequestTemplate(
             method: method, url: url, headers: headers, body: body, bodyFormat: format, basicAuth: basicAuth,
-            requires: requires, response: response)
+            requires: requires, maxBodyBytes: maxBodyBytes, response: response)
         SampleRendering(settings: settings, phase: phase).check(request, table: table)
         return request
     }
@@ -110,6 +111,20 @@ struct RequestReader {
         }
         reading.urlTemplate = template(table, "url_template", escaping: .url, values: withID)
         reading.error = table.pointer("error")
+        reading.errorCode = table.pointer("error_code")
+        if let explain = table.table("explain") {
+            if reading.error == nil, reading.errorCode == nil {
+                table.error("[explain] gives the meaning of error codes: say where they are with `error_code` or `error`", atKey: "explain")
+            }
+            for code in explain.keys {
+                guard let meaning = explain.string(code) else { continue }
+                guard !meaning.isEmpty else {
+                    explain.error("the meaning of `\(code)` is empty: say what it means and what to do", atValueOf: code)
+                    continue
+                }
+                reading.explanations[code] = meaning
+            }
+        }
         reading.retryAfter = table.pointer("retry_after")
         if let unit = table.choice("retry_after_unit", among: ResponseReading.Unit.allCases.map(\.rawValue)) {
             reading.retryAfterUnit = ResponseReading.Unit(rawValue: unit) ?? .seconds

@@ -40,7 +40,15 @@ struct RequestTemplate: Sendable {
     var basicAuth: (user: PluginTemplate, password: PluginTemplate)?
     /// Settings this request cannot go without (Gotify's client token, to delete).
     var requires: [String]
+    /// The largest body the service takes (Teams' 28 KB): a larger one fails before sending.
+    var maxBodyBytes: Int?
     var response: ResponseReading
+
+    /// Why `request` cannot be sent as it is, in the operator's terms; nil when it can.
+    func refusal(of request: HTTPRequest) -> String? {
+        guard let maxBodyBytes, request.body.count > maxBodyBytes else { return nil }
+        return "the request is \(request.body.count) bytes and the service takes \(maxBodyBytes) at most: shorten the post (its title, or its text)"
+    }
 
     /// Whether the request names the published message, so it cannot be sent without a
     /// recorded remote id.
@@ -76,70 +84,5 @@ struct RequestTemplate: Sendable {
         return HTTPRequest(
             method: method, url: url.render(values), headers: rendered,
             body: body.map { Array($0.render(values).utf8) } ?? [], timeout: timeout)
-    }
-}
-
-/// How a plugin reads a service's answer (`[create.response]`...): JSON pointers into the body.
-struct ResponseReading: Sendable {
-    enum Unit: String, Sendable, CaseIterable { case seconds, milliseconds }
-
-    /// The message's id in a successful answer.
-    var remoteID: JSONPointer?
-    /// Where the message can be seen, in a successful answer...
-    var url: JSONPointer?
-    /// ...or built from the values and `remote_id` (Zulip's `/#narrow/near/ID`).
-    var urlTemplate: PluginTemplate?
-    /// The service's own words about what went wrong, in any answer.
-    var error: JSONPointer?
-    /// The service's "slow down" hint; wins over `Retry-After`.
-    var retryAfter: JSONPointer?
-    var retryAfterUnit: Unit = .seconds
-    /// A 2xx answer is a success only if this value equals `successEquals` (Zulip's
-    /// `"result": "success"`, Rocket.Chat's `"success": true`).
-    var success: JSONPointer?
-    var successEquals: String?
-
-    init() {}
-
-    /// What one attempt came to, by the shared rule of `HTTPOutcome`, read the plugin's way.
-    func outcome(
-        _ result: Result<HTTPResponse, HTTPError>, values: [String: Any], previous: Receipt?
-    ) -> DeliveryOutcome {
-        guard case .success(let response) = result else { return HTTPOutcome.classify(result) }
-        let document = JSONValue.parse(response.body)
-        let said = document.flatMap { error?.value(in: $0)?.scalarText }.flatMap { $0.isEmpty ? nil : $0 }
-
-        if (200..<300).contains(response.status), let success, let expected = successEquals {
-            let found = document.flatMap { success.value(in: $0)?.scalarText }
-            if found != expected {
-                let why = said ?? "`\(success)` is \(found.map { "\"\($0)\"" } ?? "missing"), not \"\(expected)\""
-                return .failed(reason: "HTTP \(response.status) but the service refused: \(why)", httpStatus: response.status)
-            }
-        }
-        let outcome = HTTPOutcome.classify(result, receipt: { response in
-            receipt(document: document, values: values, previous: previous)
-        }, retryHint: { _ in
-            guard let retryAfter, let seconds = document.flatMap({ retryAfter.value(in: $0)?.numberValue }), seconds >= 0 else { return nil }
-            return .milliseconds(Int64(retryAfterUnit == .seconds ? seconds * 1000 : seconds))
-        })
-        guard let said else { return outcome }
-        // The service's own words replace the raw body excerpt.
-        let reason = HTTPOutcome.reason(HTTPResponse(status: response.status, body: Array(said.utf8)))
-        switch outcome {
-        case .retry(let after, _, let status, let progress): return .retry(after: after, reason: reason, httpStatus: status, progress: progress)
-        case .failed(_, let status): return .failed(reason: reason, httpStatus: status)
-        case .delivered: return outcome
-        }
-    }
-
-    private func receipt(document: JSONValue?, values: [String: Any], previous: Receipt?) -> Receipt {
-        let id = document.flatMap { remoteID?.value(in: $0)?.scalarText } ?? previous?.remoteID
-        var link = document.flatMap { url?.value(in: $0)?.scalarText }
-        if link == nil, let urlTemplate, let id {
-            var withID = values
-            withID["remote_id"] = id
-            link = urlTemplate.render(withID)
-        }
-        return Receipt(remoteID: id, url: link ?? previous?.url)
     }
 }

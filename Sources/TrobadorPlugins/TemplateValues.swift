@@ -18,7 +18,8 @@ indirect enum ValueShape: Sendable, Equatable {
     static func message(settings: [ChannelSettingSpec], phase: Phase) -> ValueShape {
         var fields: [String: ValueShape] = [
             "text": .scalar, "plain_text": .scalar, "fit": .scalar,
-            "id": .scalar, "title": .scalar, "body": .scalar, "summary": .scalar, "link": .scalar, "lang": .scalar,
+            "id": .scalar, "title": .scalar, "heading": .scalar, "body": .scalar, "summary": .scalar, "link": .scalar,
+            "link_host": .scalar, "lang": .scalar,
             "tags": .list(.scalar), "publish_at": .scalar,
             "event": .object(["start": .scalar, "end": .scalar, "location": .scalar, "text": .scalar]),
             "media": .list(.object(["file": .scalar, "alt": .scalar, "type": .scalar, "size": .scalar, "sha256": .scalar])),

@@ -23,7 +23,7 @@ struct PluginDocumentationEndToEndTests {
     }
 
     @Test func the_required_plugins_ship() {
-        for name in ["mattermost", "google-chat", "rocket-chat", "gotify", "zulip", "form-webhook", "python-webhook"] {
+        for name in ["slack", "teams", "mattermost", "google-chat", "rocket-chat", "gotify", "zulip", "form-webhook", "python-webhook"] {
             #expect(Self.shipped.contains(name), "plugins/\(name) is missing")
         }
     }

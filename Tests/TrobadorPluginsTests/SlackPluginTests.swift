@@ -1,14 +1,14 @@
 import CurlHTTP
 import Foundation
 import Testing
+import TrobadorCore
 import TrobadorTestSupport
-@testable import TrobadorChannels
-@testable import TrobadorCore
+@testable import TrobadorPlugins
 
-@Suite("slack channel, against a stand-in incoming webhook")
-struct SlackChannelTests {
-    static func adapter(_ standIn: SlackStandIn) throws -> any ChannelAdapter {
-        try HookFixtures.adapter(SlackChannelType(), name: "slack", settings: ["url": HookFixtures.secret(standIn.url)])
+@Suite("slack plugin, against a stand-in incoming webhook")
+struct SlackPluginTests {
+    static func adapter(_ standIn: SlackStandIn, url: String? = nil) throws -> any ChannelAdapter {
+        try HookFixtures.adapter("slack", name: "slack", settings: ["url": HookFixtures.secret(url ?? standIn.url)])
     }
 
     @Test func posts_the_rich_french_post_as_mrkdwn_with_its_link_unfurled_and_no_image() async throws {
@@ -35,6 +35,15 @@ struct SlackChannelTests {
         await standIn.stop()
     }
 
+    @Test func declares_slacks_limits_one_message_a_second_and_no_edits() throws {
+        let slack = try shippedType("slack")
+        #expect(slack.defaultRate == Rate(count: 1, period: .seconds(1)))
+        #expect(slack.defaultConcurrency == 1)
+        #expect(slack.capabilities.maxLength == 4000 && slack.capabilities.formatting == .markdown)
+        #expect(slack.capabilities.edit == false && slack.capabilities.delete == false)
+        #expect(slack.manifest.rendering.format == .slackMrkdwn && slack.manifest.rendering.lengthRule == .graphemes)
+    }
+
     @Test func the_stand_in_answers_invalid_payload_to_a_malformed_body_as_slack_does() async throws {
         let standIn = try await SlackStandIn()
         let client = CurlHTTPClient()
@@ -53,7 +62,7 @@ struct SlackChannelTests {
         let message = HookFixtures.message(channel: "slack")
         standIn.state.withLock { $0.archived = true }
         guard case .failed(let archived, 410) = await adapter.deliver(message) else { Issue.record("410 must fail"); return }
-        #expect(archived == "Slack: channel_is_archived (the webhook's channel is archived: unarchive it, or create a webhook for another channel)")
+        #expect(archived == "gone: channel_is_archived (the webhook's channel is archived: unarchive it, or create a webhook for another channel)")
         standIn.state.withLock {
             $0.archived = false
             $0.scripted = [
@@ -64,45 +73,44 @@ struct SlackChannelTests {
             ]
         }
         guard case .failed(let invalid, 400) = await adapter.deliver(message) else { Issue.record("400 must fail"); return }
-        #expect(invalid.hasPrefix("Slack: invalid_payload (the message was not understood"))
+        #expect(invalid.hasPrefix("bad request: invalid_payload (the message was not understood"))
         guard case .failed(let prohibited, 403) = await adapter.deliver(message) else { Issue.record("403 must fail"); return }
-        #expect(prohibited.contains("ask a Slack admin"))
-        #expect(await adapter.deliver(message) == .retry(after: .seconds(30), reason: "Slack: rate_limited", httpStatus: 429))
-        #expect(await adapter.deliver(message) == .retry(after: nil, reason: "Slack: rollup_error (Slack had an internal error)", httpStatus: 500))
+        #expect(prohibited.contains("action_prohibited") && prohibited.contains("ask a Slack admin"))
+        #expect(await adapter.deliver(message) == .retry(after: .seconds(30), reason: "too many requests: rate_limited", httpStatus: 429))
+        #expect(await adapter.deliver(message) == .retry(
+            after: nil, reason: "internal server error: rollup_error (Slack had an internal error)", httpStatus: 500))
 
-        let removed = try HookFixtures.adapter(
-            SlackChannelType(), settings: ["url": HookFixtures.secret(standIn.receiver.url + "/services/T0123ABCD/B0000GONE/abc")])
+        let removed = try Self.adapter(standIn, url: standIn.receiver.url + "/services/T0123ABCD/B0000GONE/abc")
         guard case .failed(let gone, 404) = await removed.deliver(message) else { Issue.record("404 must fail"); return }
         #expect(gone.contains("no_service") && gone.contains("create a new one"))
+        let revoked = try Self.adapter(standIn, url: standIn.receiver.url + SlackStandIn.hookPath + "/revoked0token")
+        guard case .failed(let invalidToken, 403) = await revoked.deliver(message) else { Issue.record("403 must fail"); return }
+        #expect(invalidToken.contains("invalid_token") && invalidToken.contains("create a new incoming webhook"))
         await standIn.stop()
     }
 
     @Test func edits_and_deletes_fail_with_a_clear_reason_and_send_nothing() async throws {
         let standIn = try await SlackStandIn()
         let adapter = try Self.adapter(standIn)
-        #expect(SlackChannelType().capabilities.edit == false && SlackChannelType().capabilities.delete == false)
         for action in [PostAction.update, .retract] {
             let message = HookFixtures.message(action: action, version: 2, channel: "slack")
             guard case .failed(let reason, nil) = await adapter.deliver(message) else { Issue.record("\(action) must fail"); continue }
-            #expect(reason.contains("Slack incoming webhooks give no message id"))
+            #expect(reason.contains("the slack plugin declares no [\(action == .update ? "update" : "delete")] request"))
             #expect(adapter.preview(message).isEmpty)
         }
         #expect(standIn.receiver.count == 0)
         await standIn.stop()
     }
 
-    @Test func preview_shows_the_request_with_the_token_redacted_and_says_the_image_is_not_sent() async throws {
+    @Test func preview_shows_the_mrkdwn_request_and_says_the_image_is_not_sent() async throws {
         let standIn = try await SlackStandIn()
         let adapter = try Self.adapter(standIn)
-        let previews = adapter.preview(HookFixtures.message(channel: "slack"))
-        let preview = try #require(previews.first)
-        #expect(preview.request.url == standIn.receiver.url + SlackStandIn.hookPath + "/***")
+        let preview = try #require(adapter.preview(HookFixtures.message(channel: "slack")).first)
+        #expect(preview.request.url == standIn.url, "the binary's preview redacts it, as every secret (SecretsEndToEndTests)")
         #expect(preview.purpose.contains("images not sent"))
-        #expect(preview.length?.limit == 4000 && preview.length?.unit == "characters")
-        #expect(HookFixtures.json(Data(preview.request.body))?["text"] as? String == SlackAdapter.text(for: HookFixtures.richPost).text)
-        standIn.state.withLock { $0.scripted = [SlackStandIn.text(400, "invalid_payload")] }
-        let outcome = await adapter.deliver(HookFixtures.message(channel: "slack"))
-        #expect(!HookFixtures.visibleText(outcomes: [outcome], previews: previews).contains(SlackStandIn.token))
+        #expect(preview.length?.limit == 4000 && preview.length?.unit == "graphemes")
+        let text = try #require(HookFixtures.json(Data(preview.request.body))?["text"] as? String)
+        #expect(text == PostComposer(format: .slackMrkdwn, limit: 4000).compose(HookFixtures.richPost).parts.first?.text)
         await standIn.stop()
     }
 }

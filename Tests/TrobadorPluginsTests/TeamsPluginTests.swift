@@ -1,14 +1,14 @@
 import CurlHTTP
 import Foundation
 import Testing
+import TrobadorCore
 import TrobadorTestSupport
-@testable import TrobadorChannels
-@testable import TrobadorCore
+@testable import TrobadorPlugins
 
-@Suite("teams channel, against a stand-in Workflows webhook")
-struct TeamsChannelTests {
-    static func adapter(_ standIn: TeamsStandIn) throws -> any ChannelAdapter {
-        try HookFixtures.adapter(TeamsChannelType(), name: "teams", settings: ["url": HookFixtures.secret(standIn.url)])
+@Suite("teams plugin, against a stand-in Workflows webhook")
+struct TeamsPluginTests {
+    static func adapter(_ standIn: TeamsStandIn, url: String? = nil) throws -> any ChannelAdapter {
+        try HookFixtures.adapter("teams", name: "teams", settings: ["url": HookFixtures.secret(url ?? standIn.url)])
     }
 
     @Test func posts_the_rich_french_post_as_an_adaptive_card_teams_would_show() async throws {
@@ -48,10 +48,9 @@ struct TeamsChannelTests {
     @Test func the_workflows_refusals_become_outcomes_with_what_to_do() async throws {
         let standIn = try await TeamsStandIn()
         let message = HookFixtures.message(channel: "teams")
-        let unsigned = try HookFixtures.adapter(
-            TeamsChannelType(), settings: ["url": HookFixtures.secret(standIn.url.replacingOccurrences(of: TeamsStandIn.signature, with: "stale0signature0value0000"))])
+        let unsigned = try Self.adapter(standIn, url: standIn.url.replacingOccurrences(of: TeamsStandIn.signature, with: "stale0signature0value0000"))
         guard case .failed(let auth, 401) = await unsigned.deliver(message) else { Issue.record("401 must fail"); return }
-        #expect(auth.hasPrefix("Teams workflow: DirectApiAuthorizationRequired: The request must be authenticated only by Shared Access scheme."))
+        #expect(auth.hasPrefix("unauthorized (check the token): DirectApiAuthorizationRequired: The request must be authenticated only by Shared Access scheme."))
         #expect(auth.contains("copy the workflow's webhook URL again"))
 
         let adapter = try Self.adapter(standIn)
@@ -67,9 +66,9 @@ struct TeamsChannelTests {
         guard case .failed(let missing, 404) = await adapter.deliver(message) else { Issue.record("404 must fail"); return }
         #expect(missing.contains("copy the new webhook URL"))
         guard case .failed(let content, 400) = await adapter.deliver(message) else { Issue.record("400 must fail"); return }
-        #expect(content.contains("InvalidRequestContent"))
+        #expect(content.contains("InvalidRequestContent") && content.contains("Post to a channel when a webhook request is received"))
         #expect(await adapter.deliver(message) == .retry(
-            after: .seconds(12), reason: "Teams workflow: WorkflowRequestsThrottled: Number of requests exceeded the limit.", httpStatus: 429))
+            after: .seconds(12), reason: "too many requests: WorkflowRequestsThrottled: Number of requests exceeded the limit.", httpStatus: 429))
         #expect(await adapter.deliver(message) == .retry(after: nil, reason: "service unavailable", httpStatus: 503))
         await standIn.stop()
     }
@@ -82,7 +81,7 @@ struct TeamsChannelTests {
                 Issue.record("\(action) must fail")
                 continue
             }
-            #expect(reason.contains("gives no message id"))
+            #expect(reason.contains("the teams plugin declares no [\(action == .update ? "update" : "delete")] request"))
         }
         #expect(standIn.receiver.count == 0)
         await standIn.stop()
@@ -102,19 +101,38 @@ struct TeamsChannelTests {
         await standIn.stop()
     }
 
-    @Test func preview_shows_the_card_with_the_signature_redacted() async throws {
+    @Test func preview_shows_the_card_its_size_and_that_the_image_is_not_sent() async throws {
         let standIn = try await TeamsStandIn()
         let adapter = try Self.adapter(standIn)
-        let previews = adapter.preview(HookFixtures.message(channel: "teams"))
-        let preview = try #require(previews.first)
-        #expect(preview.request.url.hasSuffix("&sig=***"))
-        #expect(preview.request.url.contains("/workflows/\(TeamsStandIn.workflowID)/"))
+        let preview = try #require(adapter.preview(HookFixtures.message(channel: "teams")).first)
+        #expect(preview.request.url == standIn.url, "the binary's preview redacts it, as every secret (SecretsEndToEndTests)")
+        #expect(preview.purpose.contains("(\(preview.request.body.count) of 28672 bytes)"))
         #expect(preview.purpose.contains("images not sent"))
-        #expect(preview.length?.unit == "UTF-8 bytes")
+        #expect(preview.length?.unit == "UTF-8 bytes" && preview.length?.limit == 20000)
         #expect(TeamsStandIn.violations(try #require(HookFixtures.json(Data(preview.request.body))), size: preview.request.body.count).isEmpty)
         standIn.state.withLock { $0.scripted = [TeamsStandIn.azureError(400, "InvalidRequestContent", "bad")] }
-        let outcome = await adapter.deliver(HookFixtures.message(channel: "teams"))
-        #expect(!HookFixtures.visibleText(outcomes: [outcome], previews: previews).contains(TeamsStandIn.signature))
+        guard case .failed(let reason, 400) = await adapter.deliver(HookFixtures.message(channel: "teams")) else { Issue.record("400 must fail"); return }
+        #expect(!reason.contains(TeamsStandIn.signature))
         await standIn.stop()
+    }
+
+    @Test func a_card_over_teams_28_kb_fails_before_sending_and_says_what_to_shorten() async throws {
+        let standIn = try await TeamsStandIn()
+        var post = HookFixtures.richPost
+        // The text is fitted to 20,000 bytes, the heading is not: 30 KB of title makes the card too big.
+        post.title = String(repeating: "Fête de la musique ", count: 1600)
+        guard case .failed(let reason, nil) = await (try Self.adapter(standIn)).deliver(HookFixtures.message(post, channel: "teams")) else {
+            Issue.record("an oversized card must fail")
+            return
+        }
+        #expect(reason.contains("28672 at most") && reason.contains("shorten"))
+        #expect(standIn.receiver.count == 0)
+        await standIn.stop()
+    }
+
+    @Test func declares_teams_limits_and_rate() throws {
+        let teams = try shippedType("teams")
+        #expect(teams.defaultRate == Rate(count: 4, period: .seconds(1)))
+        #expect(teams.capabilities.maxLength == 20000 && teams.capabilities.edit == false && teams.capabilities.delete == false)
     }
 }
