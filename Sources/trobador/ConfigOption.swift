@@ -19,8 +19,7 @@ struct ConfigOption: ParsableArguments {
     /// `reportingPlugins`: print the plugins' problems too, even when the configuration fails.
     func loadWithChannelTypes(reportingPlugins: Bool = false) throws -> (configuration: Configuration, catalog: ChannelCatalog) {
         let source = ConfigurationSource.find(explicitPath: path, workingDirectory: FileManager.default.currentDirectoryPath)
-        let searchPath = PluginSearchPath.standard(configured: PluginSearchPath.configuredDirectories(in: source))
-        let catalog = ChannelCatalog.load(builtIns: BuiltinChannels.all, searchPath: searchPath)
+        let catalog = Self.catalog(for: source)
         if reportingPlugins { catalog.problems.forEach { printError($0.description) } }
         do {
             return (try catalog.loader().load(source), catalog)
@@ -28,6 +27,14 @@ struct ConfigOption: ParsableArguments {
             for problem in error.problems + error.warnings { printError(problem.description) }
             throw ExitCode(2)
         }
+    }
+
+    /// Every channel type `source` may use: built in, then the plugins of the search path
+    /// (`plugin_dirs` is read first, since the channels may use those types). Read at every
+    /// command's start, and again by the daemon on SIGHUP.
+    static func catalog(for source: ConfigurationSource) -> ChannelCatalog {
+        let searchPath = PluginSearchPath.standard(configured: PluginSearchPath.configuredDirectories(in: source))
+        return ChannelCatalog.load(builtIns: BuiltinChannels.all, searchPath: searchPath)
     }
 }
 

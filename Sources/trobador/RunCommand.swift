@@ -30,14 +30,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         let http = CurlHTTPClient()
         defer { http.shutdown() }
-        let reloadPath = configuration.sourcePath
+        let reloadSource: ConfigurationSource = configuration.sourcePath.map { .file(path: $0) }
+            ?? .embeddedDefault(workingDirectory: FileManager.default.currentDirectoryPath)
         var daemon = Daemon(
             configuration: configuration, channelTypes: catalog.types, http: http, log: log,
-            reload: { () throws(ConfigurationError) -> Configuration in
-                // Plugins are read at start: a reload applies the configuration, not plugin edits.
-                let loader = catalog.loader()
-                if let reloadPath { return try loader.load(path: reloadPath) }
-                return loader.embeddedDefault(workingDirectory: FileManager.default.currentDirectoryPath)
+            reload: { () throws(ConfigurationError) -> DaemonSetup in
+                // The plugins are read again with the configuration: a plugin added or fixed
+                // serves its channels from now on, one broken now stops only its own.
+                let catalog = ConfigOption.catalog(for: reloadSource)
+                let configuration = try catalog.loader().load(reloadSource)
+                return DaemonSetup(configuration: configuration, channelTypes: catalog.types, problems: catalog.problems)
             })
         daemon.notifier = SystemdNotifier(environment: environment)
         do {

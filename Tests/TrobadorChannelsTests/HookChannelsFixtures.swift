@@ -4,7 +4,7 @@ import TrobadorTestSupport
 @testable import TrobadorChannels
 @testable import TrobadorCore
 
-/// What the Discord, Slack, Teams and ntfy suites share: the rich French post, its
+/// What the Discord and ntfy suites share: the rich French post, its
 /// image, messages and adapters built as the engine builds them, and a multipart reader.
 enum HookFixtures {
     /// A PNG as `MediaSniffer` recognises one: the signature, then filler.

@@ -1,15 +1,31 @@
 import CurlHTTP
 import Foundation
 
+/// What the daemon runs with, read at start and again on SIGHUP: the configuration, the
+/// channel types it may use (plugin folders are read again with it), and what is wrong with
+/// those types (a broken plugin: its channels stop, the others run).
+public struct DaemonSetup: Sendable {
+    public var configuration: Configuration
+    public var channelTypes: [any ChannelType]
+    /// Each as `path:line:column: message`, errors and warnings.
+    public var problems: [ConfigurationProblem]
+
+    public init(configuration: Configuration, channelTypes: [any ChannelType], problems: [ConfigurationProblem] = []) {
+        self.configuration = configuration
+        self.channelTypes = channelTypes
+        self.problems = problems
+    }
+}
+
 /// The daemon: inbox watcher → intake → store → delivery engine → adapters, wired from one
-/// configuration, until SIGTERM. SIGHUP reads the configuration again.
+/// configuration, until SIGTERM. SIGHUP reads the configuration and the plugins again.
 public struct Daemon: Sendable {
     public var configuration: Configuration
     public var channelTypes: [any ChannelType]
     public var http: any HTTPClient
     public var log: EventLog
-    /// Reads the configuration again, for SIGHUP.
-    public var reload: @Sendable () throws(ConfigurationError) -> Configuration
+    /// Reads the configuration and the channel types again, for SIGHUP.
+    public var reload: @Sendable () throws(ConfigurationError) -> DaemonSetup
     /// Longest wait for requests in flight at SIGTERM.
     public var shutdownGrace: Duration = .seconds(10)
     /// The service manager to tell about start, reloads, stops and the queue (systemd's
@@ -18,7 +34,7 @@ public struct Daemon: Sendable {
 
     public init(
         configuration: Configuration, channelTypes: [any ChannelType], http: any HTTPClient, log: EventLog,
-        reload: @escaping @Sendable () throws(ConfigurationError) -> Configuration
+        reload: @escaping @Sendable () throws(ConfigurationError) -> DaemonSetup
     ) {
         self.configuration = configuration
         self.channelTypes = channelTypes
@@ -32,7 +48,7 @@ public struct Daemon: Sendable {
         let spool = Spool(root: configuration.spoolDirectory)
         try spool.prepare()
         let store = try SQLiteStateStore(path: configuration.statePath)
-        let lanes = makeLanes(configuration, spool: spool, store: store)
+        let lanes = makeLanes(configuration, types: channelTypes, spool: spool, store: store, event: .started)
         let metrics = DeliveryMetrics()
         metrics.setChannels(configuration.channels.filter(\.enabled).map(\.name))
         metrics.seedLastDelivered((try? store.lastDeliveredTimes()) ?? [:])
@@ -66,12 +82,12 @@ public struct Daemon: Sendable {
             group.addTask { await publisher.run() }
             // The inbox is watched and its backlog scan launched: whatever is dropped from now on is taken.
             notifier?.notify([.ready])
-            var current = configuration
+            var current = DaemonSetup(configuration: configuration, channelTypes: channelTypes)
             for await signal in signals {
                 if signal == .terminate { break }
                 notifier?.notify([.reloading, .status("Reloading the configuration")])
                 current = await apply(reloading: current, spool: spool, store: store, engine: engine, intake: intake)
-                metrics.setChannels(current.channels.filter(\.enabled).map(\.name))
+                metrics.setChannels(current.configuration.channels.filter(\.enabled).map(\.name))
                 notifier?.notify([.ready])
             }
             let inFlight = await engine.activeCount
@@ -90,29 +106,35 @@ public struct Daemon: Sendable {
         return 0
     }
 
-    /// SIGHUP: reopen the log file, read the configuration again and apply it; an invalid one
-    /// is logged with its problems and the running one kept.
+    /// SIGHUP: reopen the log file, read the configuration and the plugins again and apply
+    /// them; an invalid configuration is logged with its problems and the running one kept; a
+    /// broken plugin is logged with its path and line, and only its channels stop.
     private func apply(
-        reloading current: Configuration, spool: Spool, store: SQLiteStateStore, engine: DeliveryEngine, intake: Intake
-    ) async -> Configuration {
+        reloading running: DaemonSetup, spool: Spool, store: SQLiteStateStore, engine: DeliveryEngine, intake: Intake
+    ) async -> DaemonSetup {
         log.reopen()
-        let next: Configuration
+        let current = running.configuration
+        let setup: DaemonSetup
         do {
-            next = try reload()
+            setup = try reload()
         } catch {
             log.log(LogEvent(
                 .reloaded, level: .error,
                 error: "configuration not reloaded, still running on the previous one: "
                     + error.problems.map(\.description).joined(separator: "; ")))
-            return current
+            return running
         }
+        let next = setup.configuration
         var ignored: [String] = []
         if next.spoolDirectory != current.spoolDirectory { ignored.append("[spool] dir") }
         if next.statePath != current.statePath { ignored.append("[state] path") }
         var applied = next
         applied.spoolDirectory = current.spoolDirectory
         applied.statePath = current.statePath
-        let lanes = makeLanes(applied, spool: spool, store: store)
+        for problem in setup.problems {
+            log.log(LogEvent(.reloaded, level: problem.severity == .error ? .error : .warning, error: "plugin: \(problem)"))
+        }
+        let lanes = makeLanes(applied, types: setup.channelTypes, spool: spool, store: store, event: .reloaded)
         await engine.reconfigure(lanes: lanes, settings: applied.delivery)
         await intake.reconfigure(rules: applied.posts, router: Router(configuration: applied))
         log.update(format: applied.log.format, file: applied.log.file, secrets: applied.channels.flatMap(\.secretValues))
@@ -122,19 +144,21 @@ public struct Daemon: Sendable {
         for warning in applied.warnings {
             log.log(LogEvent(.reloaded, level: .warning, error: warning.description))
         }
-        return applied
+        return DaemonSetup(configuration: applied, channelTypes: setup.channelTypes, problems: setup.problems)
     }
 
-    /// One lane per enabled channel. A channel that cannot be set up is logged and left out;
-    /// the others run.
-    func makeLanes(_ configuration: Configuration, spool: Spool, store: any StateStore) -> [DeliveryLane] {
+    /// One lane per enabled channel. A channel that cannot be set up is logged (as part of
+    /// `event`, the start or a reload) and left out; the others run.
+    func makeLanes(
+        _ configuration: Configuration, types channelTypes: [any ChannelType], spool: Spool, store: any StateStore, event: LogEventName
+    ) -> [DeliveryLane] {
         let context = ChannelContext(
             http: http, spoolDirectory: spool.root,
             loadMedia: { postID, version in try await store.media(postID: postID, version: version) })
         var lanes: [DeliveryLane] = []
         for channel in configuration.channels where channel.enabled {
             guard let type = channelTypes.first(where: { $0.name == channel.type }) else {
-                log.log(LogEvent(.started, level: .error, channel: channel.name, error: "unknown channel type \"\(channel.type)\"; this channel is disabled"))
+                log.log(LogEvent(event, level: .error, channel: channel.name, error: "unknown channel type \"\(channel.type)\"; this channel is disabled"))
                 continue
             }
             do {
@@ -144,7 +168,7 @@ public struct Daemon: Sendable {
                     rate: channel.rate ?? type.defaultRate, resendIsSafe: type.capabilities.resendIsSafe,
                     language: channel.lang))
             } catch {
-                log.log(LogEvent(.started, level: .error, channel: channel.name, error: "\(error); this channel is disabled"))
+                log.log(LogEvent(event, level: .error, channel: channel.name, error: "\(error); this channel is disabled"))
             }
         }
         return lanes
