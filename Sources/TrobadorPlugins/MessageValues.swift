@@ -4,16 +4,38 @@ import TrobadorCore
 /// The values one message gives a plugin: what templates interpolate, and what an executable
 /// plugin reads on stdin, the same object in both cases (documented in `plugins/README.md`).
 enum MessageValues {
+    /// Which message of a thread the values are for, and the ids of those sent before it.
+    struct Part {
+        /// 0 for the first (or only) message.
+        var index = 0
+        var firstID: String?
+        var previousID: String?
+        /// The id of this part as published, for an edit or a deletion of a thread.
+        var remoteID: String?
+
+        static let first = Part()
+    }
+
+    /// How many messages the post takes on a channel of this rendering.
+    static func partCount(_ post: Post, rendering: PluginRendering) -> Int {
+        max(rendering.composer.compose(post).parts.count, 1)
+    }
+
     /// In the order `plugins/README.md` lists them; absent values are left out, so that a
     /// Mustache section on them (`{{#title}}...{{/title}}`) is skipped.
     static func json(
-        _ message: OutboundMessage, channel: ChannelConfig, settings: [ChannelSettingSpec], rendering: PluginRendering
+        _ message: OutboundMessage, channel: ChannelConfig, settings: [ChannelSettingSpec], rendering: PluginRendering,
+        part: Part = .first
     ) -> JSONValue {
         let post = message.post
         let composed = rendering.composer.compose(post)
         var plainComposer = rendering.composer
         plainComposer.format = .plain
         let plain = plainComposer.compose(post)
+        let index = min(part.index, max(composed.parts.count - 1, 0))
+        let thread: JSONValue? = part.index == 0 ? nil : .object(dropping: [
+            ("first_id", part.firstID.map(JSONValue.string)), ("previous_id", part.previousID.map(JSONValue.string)),
+        ])
         let fit: String = switch composed.fit {
         case .whole: "whole"
         case .thread: "thread"
@@ -35,9 +57,12 @@ enum MessageValues {
             ])
         }
         return .object(dropping: [
-            ("text", .string(composed.parts.first?.text ?? "")),
-            ("plain_text", .string(plain.parts.first?.text ?? "")),
+            ("text", .string(composed.parts.indices.contains(index) ? composed.parts[index].text : "")),
+            ("plain_text", .string(plain.parts.isEmpty ? "" : plain.parts[min(index, plain.parts.count - 1)].text)),
             ("fit", .string(fit)),
+            ("part", .integer(index + 1)),
+            ("parts", .integer(max(composed.parts.count, 1))),
+            ("thread", thread),
             ("id", .string(post.id)),
             ("title", post.title.map(JSONValue.string)),
             ("heading", heading(post.title, format: rendering.format).map(JSONValue.string)),
@@ -55,7 +80,7 @@ enum MessageValues {
             ("attempt", .integer(message.attempt)),
             ("idempotency_key", .string(message.idempotencyKey)),
             ("channel", .string(channel.name)),
-            ("remote_id", message.previousReceipt?.remoteID.map(JSONValue.string)),
+            ("remote_id", (part.remoteID ?? message.previousReceipt?.remoteID).map(JSONValue.string)),
             ("remote_url", message.previousReceipt?.url.map(JSONValue.string)),
             ("settings", settingsJSON(channel, specs: settings)),
         ])

@@ -32,22 +32,27 @@ public struct PluginRendering: Sendable {
     public var lengthRule: LengthRule
     /// What goes around the body (a plugin that sends the title in a field of its own leaves it out).
     public var contents: PostComposer.Contents
+    /// A post over the limit is sent as a thread of parts (`threads = true`), not shortened.
+    public var threads: Bool
 
-    public init(format: TextFormat, limit: Int?, lengthRule: LengthRule, contents: PostComposer.Contents) {
+    public init(format: TextFormat, limit: Int?, lengthRule: LengthRule, contents: PostComposer.Contents, threads: Bool = false) {
         self.format = format
         self.limit = limit
         self.lengthRule = lengthRule
         self.contents = contents
+        self.threads = threads
     }
 
     var composer: PostComposer {
-        PostComposer(format: format, limit: limit, lengthRule: lengthRule, threads: false, contents: contents)
+        PostComposer(format: format, limit: limit, lengthRule: lengthRule, threads: threads, contents: contents)
     }
 }
 
 /// A declarative plugin's requests, one per action it can perform.
 public struct PluginRequests: Sendable {
     var create: RequestTemplate
+    /// The parts after the first of a thread; nil: `create` again.
+    var reply: RequestTemplate?
     var update: RequestTemplate?
     var delete: RequestTemplate?
 

@@ -9,9 +9,9 @@ import TrobadorCore
 /// network, no program run); templates are parsed, checked against the values they will
 /// receive, and rendered once with a hostile sample post to prove their output well formed.
 struct PluginManifestReader {
-    static let topLevelKeys = ["summary", "exec", "timeout", "settings", "capabilities", "create", "update", "delete"]
+    static let topLevelKeys = ["summary", "exec", "timeout", "settings", "capabilities", "create", "reply", "update", "delete"]
     static let settingKeys = ["kind", "required", "secret", "help"]
-    static let capabilityKeys = ["format", "max_length", "length", "contents", "idempotency_key", "concurrency", "rate", "edit", "delete"]
+    static let capabilityKeys = ["format", "max_length", "length", "contents", "idempotency_key", "concurrency", "rate", "edit", "delete", "threads"]
     static let settingKinds: [(name: String, kind: ChannelSettingSpec.Kind)] = [
         ("string", .string), ("url", .url), ("integer", .integer), ("boolean", .boolean),
         ("string_list", .stringList), ("string_table", .stringTable),
@@ -71,7 +71,7 @@ struct PluginManifestReader {
 
         let delivery: PluginManifest.Delivery
         if let exec {
-            for key in ["create", "update", "delete"] where root.value(key) != nil {
+            for key in ["create", "reply", "update", "delete"] where root.value(key) != nil {
                 root.error("[\(key)] has no meaning for an executable plugin (`exec` is set): the program sends", atKey: key)
             }
             guard let executable = readExecutable(exec, root) else { return nil }
@@ -79,6 +79,9 @@ struct PluginManifestReader {
         } else {
             if root.value("timeout") != nil {
                 root.error("`timeout` is for executable plugins; a declarative plugin's requests use the channel's `timeout`", atKey: "timeout")
+            }
+            if root.value("reply") != nil, !rendering.threads {
+                root.error("[reply] sends the parts after the first of a thread: set `threads = true` in [capabilities]", atKey: "reply")
             }
             guard let requests = RequestReader(root: root, settings: settings, directory: directory).read() else { return nil }
             capabilities.edit = requests.update != nil
@@ -145,6 +148,16 @@ struct PluginManifestReader {
             }
             rendering.contents = contents
         }
+        if let threads = table.boolean("threads") {
+            if executable, threads {
+                table.error("`threads` is for declarative plugins: a program sends one message per post", atValueOf: "threads")
+            } else if threads, rendering.limit == nil {
+                table.error("`threads = true` splits posts over `max_length`: give `max_length`", atValueOf: "threads")
+            } else {
+                rendering.threads = threads
+            }
+        }
+        capabilities.threads = rendering.threads
         capabilities.maxLength = rendering.limit
         capabilities.formatting = PluginVocabulary.formatting(of: rendering.format)
         if let key = table.string("idempotency_key") { capabilities.idempotency = .key(key) }

@@ -19,10 +19,11 @@ struct RequestReader {
             return nil
         }
         let create = request("create", phase: .create)
+        let reply = root.value("reply") != nil ? request("reply", phase: .reply) : nil
         let update = root.value("update") != nil ? request("update", phase: .edit) : nil
         let delete = root.value("delete") != nil ? request("delete", phase: .edit) : nil
         guard let create else { return nil }
-        return PluginRequests(create: create, update: update, delete: delete)
+        return PluginRequests(create: create, reply: reply, update: update, delete: delete)
     }
 
     private func request(_ key: String, phase: ValueShape.Phase) -> RequestTemplate? {

@@ -21,11 +21,12 @@ struct SampleRendering {
             post: post, version: 1, action: phase == .create ? .publish : .update, channel: "sample",
             idempotencyKey: "msg_0123456789abcdef", attempt: 1,
             media: [StoredMedia(name: "affiche.jpg", alt: "Une \"guitare\" & un micro", contentType: "image/jpeg", size: 1234, sha256: "00ff")])
-        if phase != .create { message.previousReceipt = Receipt(remoteID: "id/with ?&# odd=chars", url: "https://example.org/m/1") }
+        if phase == .edit { message.previousReceipt = Receipt(remoteID: "id/with ?&# odd=chars", url: "https://example.org/m/1") }
+        let part: MessageValues.Part = phase == .reply ? MessageValues.Part(index: 1, firstID: "first/id ?&#", previousID: "prev\"id") : .first
         var channel = ChannelConfig(name: "sample", type: "sample")
         for spec in settings { channel.settings[spec.key] = Self.sample(spec) }
         let rendering = PluginRendering(format: .plain, limit: nil, lengthRule: .graphemes, contents: .all)
-        return MessageValues.mustache(MessageValues.json(message, channel: channel, settings: settings, rendering: rendering)) as? [String: Any] ?? [:]
+        return MessageValues.mustache(MessageValues.json(message, channel: channel, settings: settings, rendering: rendering, part: part)) as? [String: Any] ?? [:]
     }
 
     private static func sample(_ spec: ChannelSettingSpec) -> SettingValue {

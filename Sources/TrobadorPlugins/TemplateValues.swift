@@ -12,12 +12,13 @@ indirect enum ValueShape: Sendable, Equatable {
     case table
 
     /// Where in a request a template is: `remote_id` exists only for edits and deletions.
-    enum Phase: Sendable { case create, edit, receiptURL }
+    /// `reply`: the parts after the first of a thread, which know the ids sent before them.
+    enum Phase: Sendable { case create, reply, edit, receiptURL }
 
     /// The values of one message, for a plugin with these settings.
     static func message(settings: [ChannelSettingSpec], phase: Phase) -> ValueShape {
         var fields: [String: ValueShape] = [
-            "text": .scalar, "plain_text": .scalar, "fit": .scalar,
+            "text": .scalar, "plain_text": .scalar, "fit": .scalar, "part": .scalar, "parts": .scalar,
             "id": .scalar, "title": .scalar, "heading": .scalar, "body": .scalar, "summary": .scalar, "link": .scalar,
             "link_host": .scalar, "lang": .scalar,
             "tags": .list(.scalar), "publish_at": .scalar,
@@ -26,10 +27,11 @@ indirect enum ValueShape: Sendable, Equatable {
             "action": .scalar, "version": .scalar, "attempt": .scalar, "idempotency_key": .scalar, "channel": .scalar,
             "settings": .object(Dictionary(uniqueKeysWithValues: settings.map { ($0.key, Self.shape(of: $0.kind)) })),
         ]
-        if phase != .create {
+        if phase == .edit || phase == .receiptURL {
             fields["remote_id"] = .scalar
             fields["remote_url"] = .scalar
         }
+        if phase == .reply { fields["thread"] = .object(["first_id": .scalar, "previous_id": .scalar]) }
         return .object(fields)
     }
 
@@ -134,6 +136,9 @@ struct TemplateChecker {
     }
 
     private func unknownName(_ name: String, in full: String) -> String {
+        if name == "thread" {
+            return "`\(full)` is known only in [reply], the request for the parts after the first of a thread"
+        }
         if ValueShape.editOnly.contains(name) {
             return "`\(full)` is known only in [update] and [delete] requests (and a receipt's url_template): a new message has no remote id yet"
         }

@@ -69,7 +69,7 @@ struct PluginManifestTests {
     @Test func an_unknown_key_is_reported_at_its_line_and_column_with_the_known_keys() throws {
         let found = try problems(["plugin.toml": validManifest.replacingOccurrences(of: "max_length = 500", with: "max_lenght = 500"), "create.json": validBody])
         #expect(found.map(\.description) == [
-            "example/plugin.toml:11:1: unknown key `max_lenght` in [capabilities] (known: format, max_length, length, contents, idempotency_key, concurrency, rate, edit, delete)",
+            "example/plugin.toml:11:1: unknown key `max_lenght` in [capabilities] (known: format, max_length, length, contents, idempotency_key, concurrency, rate, edit, delete, threads)",
         ])
     }
 
@@ -124,5 +124,30 @@ struct PluginManifestTests {
         let found = try problems(["plugin.toml": manifest, "create.json": validBody])
         #expect(found.count == 1)
         #expect(found[0].message.contains("a key every channel has"))
+    }
+
+    @Test func an_explain_table_without_a_place_to_read_the_error_and_an_empty_meaning_are_refused() throws {
+        let nowhere = try problems(["plugin.toml": validManifest + "\n\n[create.response.explain]\nno_service = \"the hook was removed\"\n", "create.json": validBody])
+        #expect(nowhere.map(\.line) == [21], "the [create.response.explain] line")
+        #expect(nowhere.first?.message.contains("say where they are with `error_code` or `error`") == true)
+        let empty = try problems(["plugin.toml": validManifest + "\nerror = \"\"\n\n[create.response.explain]\nno_service = \"\"\n", "create.json": validBody])
+        #expect(empty.map(\.line) == [23])
+        #expect(empty.first?.message.contains("is empty") == true)
+    }
+
+    @Test func reply_without_threads_and_thread_values_outside_reply_are_refused() throws {
+        let reply = "\n\n[reply]\nmethod = \"POST\"\nurl = \"{{{settings.url}}}/messages/{{thread.first_id}}\"\n"
+        let withoutThreads = try problems(["plugin.toml": validManifest + reply, "create.json": validBody])
+        #expect(withoutThreads.map(\.line) == [21], "the [reply] line")
+        #expect(withoutThreads.first?.message.contains("set `threads = true` in [capabilities]") == true)
+        let threaded = validManifest.replacingOccurrences(of: "max_length = 500", with: "max_length = 500\nthreads = true")
+        let inCreate = try problems(["plugin.toml": threaded + reply, "create.json": #"{"text": "{{text}}", "root": "{{thread.previous_id}}"}"#])
+        #expect(inCreate.count == 1)
+        #expect(inCreate.first?.description.hasPrefix("example/create.json:1:31: `thread.previous_id` is known only in [reply]") == true, "\(inCreate)")
+        let folder = try PluginFolder()
+        defer { folder.remove() }
+        try folder.plugin("example", ["plugin.toml": threaded + reply, "create.json": validBody])
+        let (manifest, _) = try folder.read("example").get()
+        #expect(manifest.capabilities.threads && manifest.rendering.threads)
     }
 }
