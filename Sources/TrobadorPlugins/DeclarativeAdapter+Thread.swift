@@ -6,7 +6,8 @@ import TrobadorCore
 /// short keeps what it published as progress, and the next one goes on from there.
 extension DeclarativeAdapter {
     func publish(_ message: OutboundMessage) async -> DeliveryOutcome {
-        let count = MessageValues.partCount(message.post, rendering: manifest.rendering)
+        let composed = MessageValues.Composed(message.post, rendering: manifest.rendering)
+        let count = composed.partCount
         var ids = message.progress.map { $0.parts.isEmpty ? ($0.remoteID.map { [$0] } ?? []) : $0.parts } ?? []
         ids = Array(ids.prefix(count))
         var firstURL = message.progress?.url
@@ -19,7 +20,7 @@ extension DeclarativeAdapter {
                     httpStatus: lastStatus), ids: ids, url: firstURL)
             }
             let part = MessageValues.Part(index: index, firstID: ids.first, previousID: ids.last)
-            let outcome = await send(template, values: values(message, part: part), previous: nil)
+            let outcome = await send(template, values: values(message, part: part, composed: composed), previous: nil)
             guard case .delivered(let receipt) = outcome else { return stopped(outcome, ids: ids, url: firstURL) }
             if index == 0 { firstURL = receipt.url }
             // A service that names no message still counts the part, so a retry does not send it again.
@@ -35,19 +36,20 @@ extension DeclarativeAdapter {
     func edit(_ message: OutboundMessage) async -> DeliveryOutcome {
         guard let template = requests.update else { return .failed(reason: "no [update] request", httpStatus: nil) }
         let published = publishedIDs(message.previousReceipt)
-        let count = MessageValues.partCount(message.post, rendering: manifest.rendering)
+        let composed = MessageValues.Composed(message.post, rendering: manifest.rendering)
+        let count = composed.partCount
         guard published.count <= 1 && count == 1 || published.count == count else {
             return .failed(
                 reason: "the new version takes \(count) message\(count == 1 ? "" : "s") and \(published.count) \(published.count == 1 ? "was" : "were") published: edits cannot change how many; retract the post and publish it again",
                 httpStatus: nil)
         }
         guard published.count > 1 else {
-            return await send(template, values: values(message), previous: message.previousReceipt)
+            return await send(template, values: values(message, composed: composed), previous: message.previousReceipt)
         }
         var lastStatus: Int?
         for (index, id) in published.enumerated() {
             let part = MessageValues.Part(index: index, remoteID: id)
-            let outcome = await send(template, values: values(message, part: part), previous: message.previousReceipt)
+            let outcome = await send(template, values: values(message, part: part, composed: composed), previous: message.previousReceipt)
             guard case .delivered(let receipt) = outcome else { return Self.naming(outcome, part: index + 1, of: count) }
             lastStatus = receipt.httpStatus
         }
@@ -60,10 +62,12 @@ extension DeclarativeAdapter {
     func delete(_ message: OutboundMessage) async -> DeliveryOutcome {
         guard let template = requests.delete else { return .failed(reason: "no [delete] request", httpStatus: nil) }
         let published = publishedIDs(message.previousReceipt)
-        guard published.count > 1 else { return await send(template, values: values(message), previous: message.previousReceipt) }
+        let composed = MessageValues.Composed(message.post, rendering: manifest.rendering)
+        guard published.count > 1 else { return await send(template, values: values(message, composed: composed), previous: message.previousReceipt) }
         var lastStatus: Int?
         for (index, id) in published.enumerated().reversed() {
-            let outcome = await send(template, values: values(message, part: MessageValues.Part(index: index, remoteID: id)), previous: message.previousReceipt)
+            let part = MessageValues.Part(index: index, remoteID: id)
+            let outcome = await send(template, values: values(message, part: part, composed: composed), previous: message.previousReceipt)
             guard case .delivered(let receipt) = outcome else { return Self.naming(outcome, part: index + 1, of: published.count) }
             lastStatus = receipt.httpStatus
         }

@@ -27,8 +27,9 @@ struct DeclarativeAdapter: ChannelAdapter {
         return nil
     }
 
-    func values(_ message: OutboundMessage, part: MessageValues.Part = .first) -> [String: Any] {
-        let json = MessageValues.json(message, channel: channel, settings: manifest.settings, rendering: manifest.rendering, part: part)
+    func values(_ message: OutboundMessage, part: MessageValues.Part = .first, composed: MessageValues.Composed? = nil) -> [String: Any] {
+        let json = MessageValues.json(
+            message, channel: channel, settings: manifest.settings, rendering: manifest.rendering, part: part, composed: composed)
         return MessageValues.mustache(json) as? [String: Any] ?? [:]
     }
 
@@ -42,11 +43,12 @@ struct DeclarativeAdapter: ChannelAdapter {
     func preview(_ message: OutboundMessage) -> [PreviewRequest] {
         guard refusal(message) == nil else { return [] }
         let rule = manifest.rendering.lengthRule
-        let parts = message.action == .publish ? MessageValues.partCount(message.post, rendering: manifest.rendering) : 1
+        let composed = MessageValues.Composed(message.post, rendering: manifest.rendering)
+        let parts = message.action == .publish ? composed.partCount : 1
         return (0..<parts).compactMap { index in
             let part = MessageValues.Part(index: index, firstID: index > 0 ? "(id of part 1)" : nil, previousID: index > 0 ? "(id of part \(index))" : nil)
             guard let request = template(for: message.action, part: index) else { return nil }
-            let values = values(message, part: part)
+            let values = values(message, part: part, composed: composed)
             let rendered = request.render(values, timeout: timeout, forPreview: true)
             var purpose = "\(message.action.rawValue) through the \(manifest.name) plugin (\(manifest.manifestPath))"
             if parts > 1 { purpose += ", part \(index + 1) of \(parts) of a thread" }

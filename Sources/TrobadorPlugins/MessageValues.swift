@@ -16,6 +16,23 @@ enum MessageValues {
         static let first = Part()
     }
 
+    /// The post rendered once for all the messages of a thread (composing a long post is
+    /// the costly part): in the plugin's format, and as plain text.
+    struct Composed {
+        var text: ComposedText
+        var plain: ComposedText
+
+        init(_ post: Post, rendering: PluginRendering) {
+            text = rendering.composer.compose(post)
+            var plainComposer = rendering.composer
+            plainComposer.format = .plain
+            plain = plainComposer.compose(post)
+        }
+
+        /// How many messages the post takes.
+        var partCount: Int { max(text.parts.count, 1) }
+    }
+
     /// How many messages the post takes on a channel of this rendering.
     static func partCount(_ post: Post, rendering: PluginRendering) -> Int {
         max(rendering.composer.compose(post).parts.count, 1)
@@ -25,13 +42,12 @@ enum MessageValues {
     /// Mustache section on them (`{{#title}}...{{/title}}`) is skipped.
     static func json(
         _ message: OutboundMessage, channel: ChannelConfig, settings: [ChannelSettingSpec], rendering: PluginRendering,
-        part: Part = .first
+        part: Part = .first, composed rendered: Composed? = nil
     ) -> JSONValue {
         let post = message.post
-        let composed = rendering.composer.compose(post)
-        var plainComposer = rendering.composer
-        plainComposer.format = .plain
-        let plain = plainComposer.compose(post)
+        let rendered = rendered ?? Composed(post, rendering: rendering)
+        let composed = rendered.text
+        let plain = rendered.plain
         let index = min(part.index, max(composed.parts.count - 1, 0))
         let thread: JSONValue? = part.index == 0 ? nil : .object(dropping: [
             ("first_id", part.firstID.map(JSONValue.string)), ("previous_id", part.previousID.map(JSONValue.string)),
