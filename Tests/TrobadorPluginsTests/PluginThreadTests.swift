@@ -123,4 +123,60 @@ struct PluginThreadTests {
         #expect(receipt.parts == (1...contents.count).map { String(9000 + $0) })
         #expect(receipt.remoteID == "9001" && receipt.url == receiver.url + "/#narrow/near/9001")
     }
+
+    @Test func rocket_chat_bot_threads_by_tmid_and_edits_and_deletes_each_message() async throws {
+        // Rocket.Chat's chat API as a bot user sees it: X-Auth-Token and X-User-Id, `tmid` must
+        // name a message of the room, `{"success": false, "error": ...}` otherwise.
+        let messages = Locked<[(id: String, text: String, tmid: String?)]>([])
+        let receiver = try await LoopbackReceiver { request, _ in
+            guard request.header("x-auth-token") == "rc-token", request.header("x-user-id") == "rbAXPnMktTFbNpwtJ" else {
+                return HookFixtures.jsonAnswer(["status": "error", "message": "You must be logged in to do this."], status: 401)
+            }
+            let body = request.json ?? [:]
+            guard body["roomId"] as? String == "Xnb2kLD2Pnhdwe3RH" else {
+                return HookFixtures.jsonAnswer(["success": false, "error": "error-room-not-found"], status: 400)
+            }
+            return messages.withLock { messages in
+                switch request.path {
+                case "/api/v1/chat.postMessage":
+                    let tmid = body["tmid"] as? String
+                    if let tmid, !messages.contains(where: { $0.id == tmid }) {
+                        return HookFixtures.jsonAnswer(["success": false, "error": "Invalid thread"], status: 400)
+                    }
+                    let id = "rcMsg\(messages.count + 1)"
+                    messages.append((id, body["text"] as? String ?? "", tmid))
+                    return HookFixtures.jsonAnswer(["ts": 1_782_057_600_000, "message": ["_id": id, "rid": "Xnb2kLD2Pnhdwe3RH"], "success": true])
+                case "/api/v1/chat.update", "/api/v1/chat.delete":
+                    guard let index = messages.firstIndex(where: { $0.id == body["msgId"] as? String }) else {
+                        return HookFixtures.jsonAnswer(["success": false, "error": "The required \"msgId\" param provided does not match any message"], status: 400)
+                    }
+                    if request.path == "/api/v1/chat.delete" { messages.remove(at: index) } else { messages[index].text = body["text"] as? String ?? "" }
+                    return HookFixtures.jsonAnswer(["success": true])
+                default:
+                    return HookFixtures.jsonAnswer(["success": false, "error": "Not found"], status: 404)
+                }
+            }
+        }
+        defer { Task { await receiver.stop() } }
+        let adapter = try HookFixtures.adapter("rocket-chat-bot", name: "rc", settings: [
+            "url": .string(receiver.url), "user_id": .string("rbAXPnMktTFbNpwtJ"), "token": HookFixtures.secret("rc-token"),
+            "room_id": .string("Xnb2kLD2Pnhdwe3RH"),
+        ])
+        guard case .delivered(let receipt) = await adapter.deliver(Self.message()) else { Issue.record("must deliver"); return }
+        let sent = messages.withLock { $0 }
+        #expect(sent.count >= 10, "5000 graphemes a message")
+        #expect(sent[0].tmid == nil && sent.dropFirst().allSatisfy { $0.tmid == "rcMsg1" })
+        #expect(receipt.remoteID == "rcMsg1" && receipt.parts == sent.map(\.id))
+
+        var corrected = Self.longPost
+        corrected.body = corrected.body.replacingOccurrences(of: "Paragraphe 48 :", with: "Paragraphe 48 (corrigé) :")
+        #expect(await adapter.deliver(Self.message(corrected, action: .update, version: 2, previous: receipt)).httpStatus == 200)
+        #expect(messages.withLock { $0.last?.text.contains("Paragraphe 48 (corrigé) :") } == true)
+        #expect(await adapter.deliver(Self.message(action: .retract, version: 3, previous: receipt)).httpStatus == 200)
+        #expect(messages.withLock { $0.isEmpty })
+        let refused = await adapter.deliver(Self.message(action: .retract, version: 4, previous: receipt))
+        #expect(refused == .failed(
+            reason: "message \(receipt.parts.count) of \(receipt.parts.count): bad request: The required \"msgId\" param provided does not match any message",
+            httpStatus: 400))
+    }
 }
