@@ -33,11 +33,6 @@ enum MessageValues {
         var partCount: Int { max(text.parts.count, 1) }
     }
 
-    /// How many messages the post takes on a channel of this rendering.
-    static func partCount(_ post: Post, rendering: PluginRendering) -> Int {
-        max(rendering.composer.compose(post).parts.count, 1)
-    }
-
     /// In the order `plugins/README.md` lists them; absent values are left out, so that a
     /// Mustache section on them (`{{#title}}...{{/title}}`) is skipped.
     static func json(

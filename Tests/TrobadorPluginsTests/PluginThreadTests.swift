@@ -42,7 +42,7 @@ struct PluginThreadTests {
         #expect(posts[0].message.contains("1/\(posts.count)") && posts[posts.count - 1].message.contains("\(posts.count)/\(posts.count)"))
         let all = posts.map(\.message).joined(separator: "\n")
         #expect((1...48).allSatisfy { all.contains("Paragraphe \($0) :") }, "nothing is lost between the parts")
-        #expect(MessageValues.partCount(Self.longPost, rendering: try shippedType("mattermost-bot").manifest.rendering) == posts.count)
+        #expect(MessageValues.Composed(Self.longPost, rendering: try shippedType("mattermost-bot").manifest.rendering).partCount == posts.count)
         await standIn.stop()
     }
 
