@@ -44,6 +44,13 @@ struct StatusCommand: AsyncParsableCommand {
             print("  last failure: \(redact(pause.reason))")
             print("  Its posts wait and are not lost; the other channels keep flowing.")
         }
+        if !report.removeByHand.isEmpty {
+            print("\nPublished copies to remove by hand (their retraction could not delete them), newest first:")
+            for removal in report.removeByHand {
+                print("  \(LocalTime.text(removal.at))  \(removal.post) → \(removal.channel): \(removal.url.map(redact.callAsFunction) ?? "no address known")")
+                if let reason = removal.reason { print("      \(redact(reason))") }
+            }
+        }
         if report.problems.isEmpty {
             print("\nNo failed, uncertain or retrying deliveries.")
             return

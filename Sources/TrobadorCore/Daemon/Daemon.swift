@@ -128,8 +128,9 @@ public struct Daemon: Sendable {
     /// One lane per enabled channel. A channel that cannot be set up is logged and left out;
     /// the others run.
     func makeLanes(_ configuration: Configuration, spool: Spool, store: any StateStore) -> [DeliveryLane] {
+        // Requests go through the recording client, so that the audit trail keeps what was sent.
         let context = ChannelContext(
-            http: http, spoolDirectory: spool.root,
+            http: RecordingHTTPClient(http), spoolDirectory: spool.root,
             loadMedia: { postID, version in try await store.media(postID: postID, version: version) })
         var lanes: [DeliveryLane] = []
         for channel in configuration.channels where channel.enabled {
@@ -142,7 +143,9 @@ public struct Daemon: Sendable {
                 lanes.append(DeliveryLane(
                     name: channel.name, adapter: adapter, concurrency: channel.concurrency ?? type.defaultConcurrency,
                     rate: channel.rate ?? type.defaultRate, resendIsSafe: type.capabilities.resendIsSafe,
-                    language: channel.lang))
+                    language: channel.lang,
+                    corrections: CorrectionSettings(capabilities: type.capabilities, channel: channel, delivery: configuration.delivery),
+                    secrets: channel.secretValues))
             } catch {
                 log.log(LogEvent(.started, level: .error, channel: channel.name, error: "\(error); this channel is disabled"))
             }

@@ -27,7 +27,22 @@ extension SQLiteStateStore {
             let paused = try Row.fetchAll(db, sql: "SELECT channel, since, until, reason FROM channel_pauses ORDER BY channel").map {
                 StatusReport.Pause(channel: $0["channel"], since: Date(millis: $0["since"] as Int64), probeAt: Date(millis: $0["until"] as Int64), reason: $0["reason"])
             }
-            return StatusReport(channels: channels, paused: paused, problems: problems)
+            // The copy a failed retraction left: the URL of the latest earlier delivery that published it.
+            let removals = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.post_id, r.channel, r.last_error, r.updated_at,
+                           (SELECT p.remote_url FROM deliveries p WHERE p.post_id = r.post_id AND p.channel = r.channel
+                            AND p.version < r.version AND p.remote_url IS NOT NULL ORDER BY p.version DESC LIMIT 1) AS url
+                    FROM deliveries r WHERE r.action = 'retract' AND r.state = 'failed'
+                    ORDER BY r.updated_at DESC, r.id DESC
+                    """
+            ).map {
+                StatusReport.ManualRemoval(
+                    post: $0["post_id"], channel: $0["channel"], url: $0["url"], reason: $0["last_error"],
+                    at: Date(millis: $0["updated_at"] as Int64))
+            }
+            return StatusReport(channels: channels, paused: paused, removeByHand: removals, problems: problems)
         }
     }
 
@@ -55,7 +70,8 @@ extension SQLiteStateStore {
                     PostHistory.Attempt(
                         number: attempt["number"], startedAt: Date(millis: attempt["started_at"] as Int64),
                         finishedAt: (attempt["finished_at"] as Int64?).map(Date.init(millis:)), outcome: attempt["outcome"],
-                        http: attempt["http_status"], milliseconds: attempt["duration_ms"], error: attempt["error"])
+                        http: attempt["http_status"], milliseconds: attempt["duration_ms"], error: attempt["error"],
+                        audit: try Self.auditRecord(attemptID: attempt["id"], db: db))
                 }
                 let state: String = row["state"]
                 deliveries.append(PostHistory.Delivery(
@@ -65,6 +81,19 @@ extension SQLiteStateStore {
                     remoteID: row["remote_id"], url: row["remote_url"], lastError: row["last_error"], attempts: attempts))
             }
             return PostHistory(post: postID, title: title, versions: versions, deliveries: deliveries)
+        }
+    }
+
+    static func auditRecord(attemptID: Int64, db: Database) throws -> PostHistory.AuditRecord? {
+        // A database no daemon of this version has opened yet has no audit trail.
+        guard try db.tableExists("audit") else { return nil }
+        return try Row.fetchOne(
+            db, sql: "SELECT * FROM audit WHERE attempt_id = ? ORDER BY id LIMIT 1", arguments: [attemptID]
+        ).map {
+            PostHistory.AuditRecord(
+                at: Date(millis: $0["at"] as Int64), performed: $0["performed"], outcome: $0["outcome"], remoteID: $0["remote_id"],
+                url: $0["remote_url"], note: $0["note"],
+                sent: (try? decoder.decode([SentRequest].self, from: Data(($0["requests"] as String).utf8))) ?? [])
         }
     }
 }

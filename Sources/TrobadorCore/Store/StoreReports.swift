@@ -32,8 +32,20 @@ public struct StatusReport: Sendable, Codable {
         public var reason: String
     }
 
+    /// A published copy a retraction could not remove: the operator removes it by hand.
+    public struct ManualRemoval: Sendable, Codable {
+        public var post: String
+        public var channel: String
+        /// Where the copy is, when the network said.
+        public var url: String?
+        public var reason: String?
+        public var at: Date
+    }
+
     public var channels: [ChannelLine]
     public var paused: [Pause]
+    /// Retractions that failed, newest first: their copies are still published.
+    public var removeByHand: [ManualRemoval] = []
     /// The latest deliveries that failed, are uncertain or are retrying, newest first.
     public var problems: [Problem]
 }
@@ -57,6 +69,19 @@ public struct PostHistory: Sendable, Codable {
         public var http: Int?
         public var milliseconds: Int?
         public var error: String?
+        /// The audit trail's record of the attempt, when it sent something or withheld it on purpose.
+        public var audit: AuditRecord?
+    }
+
+    /// One record of the audit trail (see `AuditEntry`), as stored.
+    public struct AuditRecord: Sendable, Codable {
+        public var at: Date
+        public var performed: String
+        public var outcome: String
+        public var remoteID: String?
+        public var url: String?
+        public var note: String?
+        public var sent: [SentRequest]
     }
 
     public struct Delivery: Sendable, Codable {
