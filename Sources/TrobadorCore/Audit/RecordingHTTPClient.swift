@@ -28,16 +28,15 @@ public struct RecordingHTTPClient: HTTPClient {
 
 /// The requests of one attempt, redacted as they are recorded.
 final class SentRequestRecorder: Sendable {
-    private let secrets: [String]
+    private let redactions: [(secret: String, shown: String)]
     private let requests = Mutex<[SentRequest]>([])
 
     init(secrets: [String]) {
-        // Longest first, so that a secret containing another is replaced whole.
-        self.secrets = secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        redactions = SentRequest.redactions(for: secrets)
     }
 
     func add(_ request: HTTPRequest, status: Int?, error: String?) {
-        let sent = SentRequest(request, status: status, error: error, secrets: secrets)
+        let sent = SentRequest(request, status: status, error: error, redactions: redactions)
         requests.withLock { $0.append(sent) }
     }
 

@@ -27,8 +27,23 @@ public struct SentRequest: Sendable, Codable, Equatable {
     static let largestKeptBody = 64 * 1024
 
     public init(_ request: HTTPRequest, status: Int?, error: String?, secrets: [String]) {
+        self.init(request, status: status, error: error, redactions: Self.redactions(for: secrets))
+    }
+
+    /// What replaces each secret, longest first: a secret URL keeps its scheme, host and ids, as
+    /// `preview` shows it, with its token parts (long path segments, query values) as `***`;
+    /// any other secret becomes `***`.
+    static func redactions(for secrets: [String]) -> [(secret: String, shown: String)] {
+        secrets.filter { !$0.isEmpty }.map { secret -> (String, String) in
+            let parts = ChannelConfig.tokenParts(ofURL: secret)
+            guard !parts.isEmpty else { return (secret, "***") }
+            return (secret, parts.reduce(secret) { $0.replacingOccurrences(of: $1, with: "***") })
+        }.sorted { $0.0.count > $1.0.count }
+    }
+
+    init(_ request: HTTPRequest, status: Int?, error: String?, redactions: [(secret: String, shown: String)]) {
         func redact(_ text: String) -> String {
-            secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+            redactions.reduce(text) { $0.replacingOccurrences(of: $1.secret, with: $1.shown) }
         }
         method = request.method
         url = redact(request.url)
