@@ -144,3 +144,48 @@ struct CorrectionEndToEndTests {
         await receiver.stop()
     }
 }
+
+/// A retraction that arrives while the post waits for its `publish_at`.
+@Suite("end to end: a retraction before publish_at")
+struct RetractionBeforePublicationEndToEndTests {
+    @Test func a_retraction_dropped_before_publish_at_cancels_it_and_nothing_is_sent_anywhere() async throws {
+        let agenda = try await LoopbackReceiver()
+        let presse = try await LoopbackReceiver()
+        let fixture = try EndToEndFixture("retract-before-publish-at")
+        defer { fixture.remove() }
+        try fixture.writeConfiguration(webhooks: [("agenda", agenda.url + "/hook"), ("presse", presse.url + "/hook")])
+        let daemon = try TrobadorDaemon(in: fixture.root)
+        #expect(await daemon.waitUntilReady())
+
+        let publishAt = Date().addingTimeInterval(3)
+        let formatter = ISO8601DateFormatter()
+        let stamp = formatter.string(from: publishAt).replacingOccurrences(of: "Z", with: "+00:00")
+        try fixture.dropRenamed("annonce.md", EndToEndFixture.post(id: "annonce-prematuree", number: 5)
+            .replacingOccurrences(of: "lang: fr\n", with: "lang: fr\npublish_at: \(stamp)\n"))
+        #expect(await daemon.waitForLog { $0.contains("event=scheduled post=annonce-prematuree") || $0.contains("event=accepted post=annonce-prematuree") }, "\(daemon.log)")
+
+        let retract = try await fixture.trobador(["retract", "annonce-prematuree"])
+        #expect(retract.status == 0, "\(retract.err)")
+        #expect(await daemon.waitForLog { log in
+            ["agenda", "presse"].allSatisfy { log.contains("event=retracted post=annonce-prematuree channel=\($0) ") }
+        }, "\(daemon.log)")
+
+        // Past publish_at, and a moment more: nothing went out, on either channel.
+        let wait = publishAt.timeIntervalSinceNow + 1.5
+        if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+        #expect(agenda.count == 0 && presse.count == 0)
+        #expect(!daemon.log.contains("event=delivered"), "\(daemon.log)")
+        let history = try await fixture.trobador(["history", "annonce-prematuree"]).out
+        #expect(history.contains("agenda (version 1, publish): cancelled") && history.contains("presse (version 1, publish): cancelled"), "\(history)")
+        #expect(history.contains("agenda (version 2, retract): cancelled"), "\(history)")
+        #expect(history.contains("not sent: withdrawn before it was published"), "\(history)")
+        #expect(!history.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("sent: ") },
+                "no request in the audit trail: \(history)")
+
+        daemon.signal(SIGTERM)
+        _ = await daemon.waitForExit()
+        await daemon.killNow()
+        await agenda.stop()
+        await presse.stop()
+    }
+}
