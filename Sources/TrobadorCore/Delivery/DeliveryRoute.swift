@@ -5,26 +5,26 @@ import Foundation
 /// the reason recorded, when `on_update = "skip"` or when the channel cannot delete. Decided
 /// from the channel type's capabilities alone, so that every type, built in or plugin, is
 /// treated alike and no adapter is asked for what it cannot do.
-enum DeliveryRoute: Sendable {
+public enum DeliveryRoute: Sendable {
     case send(OutboundMessage)
     /// An update published as a new message; `note` says so in the log and the audit trail.
     case republish(OutboundMessage, note: String)
     case withhold(Withheld)
 
     /// Nothing is sent: what the delivery becomes, and why.
-    struct Withheld: Sendable {
+    public struct Withheld: Sendable {
         /// `cancelled` for a skipped update, `failed` for a copy an operator must remove.
-        var state: DeliveryState
-        var event: LogEventName
-        var level: LogLevel
-        var reason: String
+        public var state: DeliveryState
+        public var event: LogEventName
+        public var level: LogLevel
+        public var reason: String
         /// The published copy the operator should look at.
-        var url: String?
+        public var url: String?
         /// What was done, in the audit trail's words.
-        var performed: String
+        public var performed: String
     }
 
-    static func decide(_ message: OutboundMessage, settings: CorrectionSettings) -> DeliveryRoute {
+    public static func decide(_ message: OutboundMessage, settings: CorrectionSettings) -> DeliveryRoute {
         let channel = "channel \(message.channel)" + (settings.channelType.isEmpty ? "" : " (type \(settings.channelType))")
         let copy = message.previousReceipt
         switch message.action {
