@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrobadorChannels
 @testable import TrobadorCore
 
 /// What the engine does with an update or a retraction, from the channel's capabilities alone.
@@ -21,6 +22,22 @@ struct DeliveryRouteTests {
             }
             #expect(sent.action == action)
         }
+    }
+
+    /// The built-in types as they declare themselves: Bluesky replaces its copy on an update,
+    /// so only Slack and Teams (when built in) fall back to `on_update` and leave retractions to an operator.
+    @Test func only_slack_and_teams_among_the_built_in_types_fall_back() {
+        var fallsBack: [String] = []
+        var byHand: [String] = []
+        for type in BuiltinChannels.all {
+            let channel = ChannelConfig(name: "presse", type: type.name)
+            let settings = CorrectionSettings(capabilities: type.capabilities, channel: channel, delivery: DeliverySettings(onUpdate: .skip))
+            if case .withhold = DeliveryRoute.decide(Self.message(.update), settings: settings) { fallsBack.append(type.name) }
+            if case .withhold = DeliveryRoute.decide(Self.message(.retract), settings: settings) { byHand.append(type.name) }
+        }
+        // Subsets: Slack and Teams may be served by plugins of those names (then not built in).
+        #expect(Set(fallsBack).isSubset(of: ["slack", "teams"]) && !fallsBack.contains("bluesky"), "\(fallsBack)")
+        #expect(Set(byHand).isSubset(of: ["slack", "teams"]), "\(byHand)")
     }
 
     @Test func on_update_new_publishes_a_marked_correction() throws {

@@ -3,6 +3,7 @@
 /// cannot edit (`on_update`), and whether published copies are retracted once the post's
 /// `expires_at` has passed (`retract_on_expiry`).
 public struct CorrectionSettings: Sendable, Equatable {
+    // `canEdit`: the type applies updates itself, in place or by replacing the copy (Bluesky).
     /// The channel's `type`, for messages.
     public var channelType: String
     public var canEdit: Bool
@@ -25,7 +26,7 @@ public struct CorrectionSettings: Sendable, Equatable {
     /// own keys first, then `[delivery]`'s.
     public init(capabilities: ChannelCapabilities, channel: ChannelConfig, delivery: DeliverySettings) {
         self.init(
-            channelType: channel.type, canEdit: capabilities.edit, canDelete: capabilities.delete, onUpdate: channel.onUpdate ?? delivery.onUpdate,
+            channelType: channel.type, canEdit: capabilities.appliesUpdates, canDelete: capabilities.delete, onUpdate: channel.onUpdate ?? delivery.onUpdate,
             retractOnExpiry: channel.retractOnExpiry ?? delivery.retractOnExpiry)
     }
 }
