@@ -35,8 +35,9 @@ extension SQLiteStateStore {
                            (SELECT p.remote_url FROM deliveries p WHERE p.post_id = r.post_id AND p.channel = r.channel
                             AND p.version < r.version AND p.remote_url IS NOT NULL ORDER BY p.version DESC LIMIT 1) AS url
                     FROM deliveries r WHERE r.action = 'retract' AND r.state = 'failed'
-                    ORDER BY r.updated_at DESC, r.id DESC
-                    """
+                    ORDER BY r.updated_at DESC, r.id DESC LIMIT ?
+                    """,
+                arguments: [latestProblems]
             ).map {
                 StatusReport.ManualRemoval(
                     post: $0["post_id"], channel: $0["channel"], url: $0["url"], reason: $0["last_error"],

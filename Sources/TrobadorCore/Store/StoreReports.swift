@@ -44,7 +44,8 @@ public struct StatusReport: Sendable, Codable {
 
     public var channels: [ChannelLine]
     public var paused: [Pause]
-    /// Retractions that failed, newest first: their copies are still published.
+    /// The latest retractions that failed, newest first (as many as the latest problems): their
+    /// copies are still published.
     public var removeByHand: [ManualRemoval] = []
     /// The latest deliveries that failed, are uncertain or are retrying, newest first.
     public var problems: [Problem]
