@@ -89,6 +89,8 @@ struct CorrectionEndToEndTests {
 
         let status = try await fixture.trobador(["status"]).out
         #expect(status.contains("Published copies to remove by hand"), "\(status)")
+        #expect(status.contains("fete-2026 → slack-rectifie: update as a new message"), "\(status)")
+        #expect(status.contains("fete-2026 → slack-muet: update skipped"), "\(status)")
         #expect(status.contains("fete-2026 → slack-rectifie") && status.contains("fete-2026 → slack-muet"), "\(status)")
 
         let history = try await fixture.trobador(["history", "fete-2026", "--sent"]).out

@@ -9,6 +9,13 @@ public struct AuditEntry: Sendable, Equatable {
     public var note: String?
     public var sent: [SentRequest]
 
+    /// `performed` of an update a channel that cannot edit published as a new message.
+    public static let updateAsNewMessage = "update as a new message"
+    /// `performed` of an update not sent (`on_update = "skip"`).
+    public static let updateSkipped = "update skipped"
+    /// `performed` of a retraction a channel cannot perform.
+    public static let retractionLeftToOperator = "retraction left to an operator"
+
     public init(performed: String, note: String? = nil, sent: [SentRequest]) {
         self.performed = performed
         self.note = note

@@ -44,7 +44,7 @@ struct AttemptEnding: Sendable {
         case .sent(let outcome, let note, let sent):
             record.httpStatus = outcome.httpStatus
             event.http = outcome.httpStatus
-            let performed = note == nil ? message.action.rawValue : "\(message.action.rawValue) as a new message"
+            let performed = note == nil ? message.action.rawValue : AuditEntry.updateAsNewMessage
             record.audit = AuditEntry(performed: performed, note: note, sent: sent)
             switch outcome {
             case .delivered(let receipt):

@@ -47,7 +47,7 @@ public enum DeliveryRoute: Sendable {
                     state: .cancelled, event: .skipped, level: .warning,
                     reason: "not sent: \(channel) cannot edit a published message and on_update = \"skip\"; the copy published "
                         + "earlier\(place) stays as it was: edit it by hand, or set on_update = \"new\" to publish corrections as new messages",
-                    url: copy?.url, performed: "update skipped"))
+                    url: copy?.url, performed: AuditEntry.updateSkipped))
             }
         case .retract where settings.canDelete:
             return .send(message)
@@ -57,7 +57,7 @@ public enum DeliveryRoute: Sendable {
             return .withhold(Withheld(
                 state: .failed, event: .failed, level: .error,
                 reason: "not deleted: \(channel) cannot delete a published message; \(place)",
-                url: copy?.url, performed: "retraction left to an operator"))
+                url: copy?.url, performed: AuditEntry.retractionLeftToOperator))
         }
     }
 }

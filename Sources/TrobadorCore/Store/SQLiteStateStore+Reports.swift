@@ -43,7 +43,20 @@ extension SQLiteStateStore {
                     post: $0["post_id"], channel: $0["channel"], url: $0["url"], reason: $0["last_error"],
                     at: Date(millis: $0["updated_at"] as Int64))
             }
-            return StatusReport(channels: channels, paused: paused, removeByHand: removals, problems: problems)
+            var corrections: [StatusReport.Correction] = []
+            if try db.tableExists("audit") {
+                corrections = try Row.fetchAll(
+                    db,
+                    sql: "SELECT post_id, channel, performed, note, at FROM audit WHERE performed IN (?, ?) ORDER BY id DESC LIMIT ?",
+                    arguments: [AuditEntry.updateAsNewMessage, AuditEntry.updateSkipped, latestProblems]
+                ).map {
+                    StatusReport.Correction(
+                        post: $0["post_id"], channel: $0["channel"], performed: $0["performed"], note: $0["note"],
+                        at: Date(millis: $0["at"] as Int64))
+                }
+            }
+            return StatusReport(
+                channels: channels, paused: paused, corrections: corrections, removeByHand: removals, problems: problems)
         }
     }
 

@@ -42,8 +42,20 @@ public struct StatusReport: Sendable, Codable {
         public var at: Date
     }
 
+    /// An update on a channel that cannot edit: published as a new message, or not sent.
+    public struct Correction: Sendable, Codable {
+        public var post: String
+        public var channel: String
+        /// `AuditEntry.updateAsNewMessage` or `AuditEntry.updateSkipped`.
+        public var performed: String
+        public var note: String?
+        public var at: Date
+    }
+
     public var channels: [ChannelLine]
     public var paused: [Pause]
+    /// The latest updates on channels that cannot edit, newest first (as many as the latest problems).
+    public var corrections: [Correction] = []
     /// The latest retractions that failed, newest first (as many as the latest problems): their
     /// copies are still published.
     public var removeByHand: [ManualRemoval] = []
