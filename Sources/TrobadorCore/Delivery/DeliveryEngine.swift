@@ -102,7 +102,12 @@ public actor DeliveryEngine {
 
     /// Runs until cancelled or drained.
     public func run() async {
-        nextExpiry = try? await store.nextExpiryRetraction()
+        do {
+            nextExpiry = try await store.nextExpiryRetraction()
+        } catch {
+            // Unreadable now: `retractExpired` tries at once, and reports it if it fails too.
+            nextExpiry = now()
+        }
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled && !draining {
                 await retractExpired()
@@ -146,7 +151,9 @@ public actor DeliveryEngine {
             nextExpiry = try await store.nextExpiryRetraction()
             metrics?.changed()
         } catch {
+            // Tried again shortly, not at every turn of the loop.
             reportStoreFailure(error)
+            nextExpiry = now().addingTimeInterval(5)
         }
     }
 
