@@ -99,4 +99,24 @@ struct AuditTrailStoreTests {
         #expect(retract.message.previousReceipt?.remoteID == "1")
         #expect(try reopened.history(postID: "concert")?.versions.last?.file == "(expires_at passed; retract_on_expiry)")
     }
+
+    @Test func status_names_the_url_of_a_copy_a_failed_retraction_left() async throws {
+        let directory = try TemporaryDirectory("by-hand")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        _ = try await store.accept([StoreTests.submission(Post(id: "fete", body: "v1"), routes: ["teams"])], now: Date())
+        let published = try #require(try await store.claimDue(channel: "teams", limit: 1, now: Date()).claimed.first)
+        try await store.complete([completion(published, .delivered, state: .delivered, sent: Self.sent("{}", status: 200), remoteID: "77")])
+        _ = try await store.accept([StoreTests.submission(Post(id: "fete", action: .retract), routes: [])], now: Date())
+        let retraction = try #require(try await store.claimDue(channel: "teams", limit: 1, now: Date().addingTimeInterval(1)).claimed.first)
+        try await store.complete([AttemptCompletion(
+            deliveryID: retraction.deliveryID, attemptID: retraction.attemptID, finishedAt: Date(), milliseconds: 0, result: .skipped,
+            httpStatus: nil, error: "not deleted: remove it by hand", receipt: nil, newState: .failed, nextAt: nil,
+            audit: AuditEntry(performed: AuditEntry.retractionLeftToOperator, note: "not deleted: remove it by hand", sent: []))])
+
+        let removal = try #require(try store.status(latestProblems: 10).removeByHand.first)
+        #expect(removal.post == "fete" && removal.channel == "teams")
+        #expect(removal.url == "https://example.org/@region/77")
+        #expect(removal.reason == "not deleted: remove it by hand")
+    }
 }
