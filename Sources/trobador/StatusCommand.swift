@@ -54,7 +54,8 @@ struct StatusCommand: AsyncParsableCommand {
         if !report.removeByHand.isEmpty {
             print("\nPublished copies to remove by hand (their retraction could not delete them), newest first:")
             for removal in report.removeByHand {
-                print("  \(LocalTime.text(removal.at))  \(removal.post) → \(removal.channel): \(removal.url.map(redact.callAsFunction) ?? "no address known")")
+                let urls = removal.urls.isEmpty ? "no address known" : removal.urls.map(redact.callAsFunction).joined(separator: " ")
+                print("  \(LocalTime.text(removal.at))  \(removal.post) → \(removal.channel): \(urls)")
                 if let reason = removal.reason { print("      \(redact(reason))") }
             }
         }

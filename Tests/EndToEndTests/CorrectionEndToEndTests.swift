@@ -191,3 +191,79 @@ struct RetractionBeforePublicationEndToEndTests {
         await presse.stop()
     }
 }
+
+/// A network added as a plugin that declares only how to publish: no update, no delete.
+@Suite("end to end: a plugin that can neither edit nor delete")
+struct PublishOnlyPluginEndToEndTests {
+    static let plugin: [String: String] = [
+        "plugin.toml": """
+            summary = "Town noticeboard: publishes, cannot edit or remove"
+
+            [settings.url]
+            kind = "url"
+            required = true
+            help = "the API base"
+
+            [capabilities]
+            format = "plain"
+            max_length = 1000
+
+            [create]
+            method = "POST"
+            url = "{{{settings.url}}}/notices"
+            body_file = "notice.json"
+
+            [create.response]
+            remote_id = "/id"
+            url = "/link"
+            """,
+        "notice.json": "{\"text\": \"{{text}}\"}\n",
+        "README.md": "# noticeboard\n",
+    ]
+
+    @Test func a_correction_is_published_anew_and_every_copy_is_named_for_removal_by_hand() async throws {
+        let board = try await LoopbackReceiver { _, index in
+            .init(status: 201, body: #"{"id": "n-\#(index)", "link": "https://panneau.example.org/n-\#(index)"}"#)
+        }
+        let fixture = try EndToEndFixture("publish-only-plugin")
+        defer { fixture.remove() }
+        try PluginEndToEndTests.writePlugin("noticeboard", Self.plugin, into: fixture.root + "/my-plugins")
+        try fixture.directory.write("trobador.toml", """
+            plugin_dirs = ["my-plugins"]
+
+            [spool]
+            dir = "spool"
+
+            [delivery]
+            defaults = ["panneau"]
+
+            [[channel]]
+            name = "panneau"
+            type = "noticeboard"
+            url = "\(board.url)/api"
+            """)
+        let daemon = try TrobadorDaemon(in: fixture.root)
+        #expect(await daemon.waitUntilReady())
+        try fixture.directory.write("v1.md", CorrectionEndToEndTests.post("vide-grenier", action: "publish", title: "Vide-grenier samedi"))
+        #expect(try await fixture.trobador(["submit", "v1.md"]).status == 0)
+        #expect(await daemon.waitForLog { $0.contains("event=delivered post=vide-grenier channel=panneau ") }, "\(daemon.log)")
+        try fixture.directory.write("v2.md", CorrectionEndToEndTests.post("vide-grenier", action: "update", title: "Vide-grenier dimanche"))
+        #expect(try await fixture.trobador(["submit", "v2.md"]).status == 0)
+        #expect(await daemon.waitForLog { $0.contains("event=updated post=vide-grenier channel=panneau ") }, "\(daemon.log)")
+        #expect(board.count == 2)
+        #expect((board.requests.last?.json?["text"] as? String)?.contains("Rectificatif") == true)
+
+        #expect(try await fixture.trobador(["retract", "vide-grenier"]).status == 0)
+        #expect(await daemon.waitForLog { $0.contains("event=failed post=vide-grenier channel=panneau ") }, "\(daemon.log)")
+        let failed = try #require(daemon.lines(event: "failed").first)
+        #expect(failed.contains("url=https://panneau.example.org/n-1") && failed.contains("remove it by hand"), "\(failed)")
+        #expect(board.count == 2)
+        let status = try await fixture.trobador(["status"]).out
+        #expect(status.contains("vide-grenier → panneau: https://panneau.example.org/n-0 https://panneau.example.org/n-1"), "\(status)")
+
+        daemon.signal(SIGTERM)
+        _ = await daemon.waitForExit()
+        await daemon.killNow()
+        await board.stop()
+    }
+}

@@ -116,7 +116,7 @@ struct AuditTrailStoreTests {
 
         let removal = try #require(try store.status(latestProblems: 10).removeByHand.first)
         #expect(removal.post == "fete" && removal.channel == "teams")
-        #expect(removal.url == "https://example.org/@region/77")
+        #expect(removal.urls == ["https://example.org/@region/77"])
         #expect(removal.reason == "not deleted: remove it by hand")
     }
 }

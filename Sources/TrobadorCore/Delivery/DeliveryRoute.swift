@@ -52,7 +52,7 @@ public enum DeliveryRoute: Sendable {
         case .retract where settings.canDelete:
             return .send(message)
         case .retract:
-            let place = copy?.url.map { "remove it by hand at \($0)" }
+            let place = copy?.url.map { "remove it by hand at \($0) (`trobador status` lists every copy)" }
                 ?? "remove it by hand: the network gave no address for it (look for post \(message.post.id) in the channel)"
             return .withhold(Withheld(
                 state: .failed, event: .failed, level: .error,

@@ -27,21 +27,26 @@ extension SQLiteStateStore {
             let paused = try Row.fetchAll(db, sql: "SELECT channel, since, until, reason FROM channel_pauses ORDER BY channel").map {
                 StatusReport.Pause(channel: $0["channel"], since: Date(millis: $0["since"] as Int64), probeAt: Date(millis: $0["until"] as Int64), reason: $0["reason"])
             }
-            // The copy a failed retraction left: the URL of the latest earlier delivery that published it.
+            // The copies a failed retraction left: the URLs of the earlier deliveries that published them.
             let removals = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT r.post_id, r.channel, r.last_error, r.updated_at,
-                           (SELECT p.remote_url FROM deliveries p WHERE p.post_id = r.post_id AND p.channel = r.channel
-                            AND p.version < r.version AND p.remote_url IS NOT NULL ORDER BY p.version DESC LIMIT 1) AS url
-                    FROM deliveries r WHERE r.action = 'retract' AND r.state = 'failed'
-                    ORDER BY r.updated_at DESC, r.id DESC LIMIT ?
+                    SELECT post_id, channel, version, last_error, updated_at FROM deliveries
+                    WHERE action = 'retract' AND state = 'failed'
+                    ORDER BY updated_at DESC, id DESC LIMIT ?
                     """,
                 arguments: [latestProblems]
-            ).map {
-                StatusReport.ManualRemoval(
-                    post: $0["post_id"], channel: $0["channel"], url: $0["url"], reason: $0["last_error"],
-                    at: Date(millis: $0["updated_at"] as Int64))
+            ).map { row in
+                let urls = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT remote_url FROM deliveries WHERE post_id = ? AND channel = ? AND version < ? AND remote_url IS NOT NULL
+                        GROUP BY remote_url ORDER BY MIN(version)
+                        """,
+                    arguments: [row["post_id"] as String, row["channel"] as String, row["version"] as Int])
+                return StatusReport.ManualRemoval(
+                    post: row["post_id"], channel: row["channel"], urls: urls, reason: row["last_error"],
+                    at: Date(millis: row["updated_at"] as Int64))
             }
             var corrections: [StatusReport.Correction] = []
             if try db.tableExists("audit") {
