@@ -19,6 +19,7 @@ struct ChannelsCommand: AsyncParsableCommand {
             var can: [String] = [caps.formatting.rawValue]
             if let limit = caps.maxLength { can.append("max \(limit)") }
             if caps.edit { can.append("edit") }
+            if caps.replacesOnUpdate { can.append("update by delete and republish") }
             if caps.delete { can.append("delete") }
             if caps.media { can.append("media") }
             if caps.threads { can.append("threads") }

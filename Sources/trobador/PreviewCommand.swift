@@ -62,7 +62,7 @@ struct PreviewCommand: AsyncParsableCommand {
                 print("cannot be set up: \(redact(error.message))")
                 continue
             }
-            let message = OutboundMessage(
+            var message = OutboundMessage(
                 post: post.view(forChannel: name, language: channelConfig.lang), version: 1, action: post.action, channel: name,
                 idempotencyKey: "{idempotency key of \(post.id) on \(name)}", attempt: 1, media: media.map {
                     var description = $0
@@ -70,6 +70,19 @@ struct PreviewCommand: AsyncParsableCommand {
                     return description
                 },
                 previousReceipt: post.action == .publish ? nil : Receipt(remoteID: "{remote id}", url: nil, parts: ["{remote id}"]))
+            // What the engine would do where the channel cannot edit or delete (on_update...).
+            let corrections = CorrectionSettings(capabilities: type.capabilities, channel: channelConfig, delivery: configuration.delivery)
+            switch DeliveryRoute.decide(message, settings: corrections) {
+            case .send:
+                break
+            case .republish(let correction, let note):
+                print(note)
+                message = correction
+            case .withhold(let withheld):
+                print(redact(withheld.reason.replacingOccurrences(of: "not sent: ", with: "nothing would be sent: ")
+                    .replacingOccurrences(of: "not deleted: ", with: "nothing would be sent: ")))
+                continue
+            }
             let requests = adapter.preview(message)
             if requests.isEmpty { print("nothing would be sent (the channel cannot \(post.action.rawValue))") }
             for (index, preview) in requests.enumerated() {

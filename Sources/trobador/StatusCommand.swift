@@ -44,6 +44,21 @@ struct StatusCommand: AsyncParsableCommand {
             print("  last failure: \(redact(pause.reason))")
             print("  Its posts wait and are not lost; the other channels keep flowing.")
         }
+        if !report.corrections.isEmpty {
+            print("\nUpdates on channels that cannot edit (on_update), newest first:")
+            for correction in report.corrections {
+                print("  \(LocalTime.text(correction.at))  \(correction.post) → \(correction.channel): \(correction.performed)")
+                if let note = correction.note { print("      \(redact(note))") }
+            }
+        }
+        if !report.removeByHand.isEmpty {
+            print("\nPublished copies to remove by hand (their retraction could not delete them), newest first:")
+            for removal in report.removeByHand {
+                let urls = removal.urls.isEmpty ? "no address known" : removal.urls.map(redact.callAsFunction).joined(separator: " ")
+                print("  \(LocalTime.text(removal.at))  \(removal.post) → \(removal.channel): \(urls)")
+                if let reason = removal.reason { print("      \(redact(reason))") }
+            }
+        }
         if report.problems.isEmpty {
             print("\nNo failed, uncertain or retrying deliveries.")
             return

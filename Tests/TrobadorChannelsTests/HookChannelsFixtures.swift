@@ -73,13 +73,10 @@ enum HookFixtures {
 
     static func secret(_ value: String) -> SettingValue { .secret(Secret(value, origin: "literal")) }
 
-    static func json(_ data: Data) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-    }
+    static func json(_ data: Data) -> [String: Any]? { StandInJSON.object(data) }
 
     static func jsonAnswer(_ object: Any, status: Int = 200, headers: [String: String] = [:]) -> LoopbackReceiver.Answer {
-        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-        return .init(status: status, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: String(decoding: data, as: UTF8.self))
+        StandInJSON.answer(object, status: status, headers: headers)
     }
 
     /// Every text a person or a log could see of an adapter's work: outcome reasons and the
@@ -92,51 +89,5 @@ enum HookFixtures {
             text += "\n" + String(decoding: preview.request.body, as: UTF8.self)
         }
         return text
-    }
-}
-
-/// One part of a `multipart/form-data` body, read the way a server reads it.
-struct FormPart {
-    var name: String
-    var filename: String?
-    var contentType: String?
-    var content: Data
-
-    var text: String { String(decoding: content, as: UTF8.self) }
-
-    /// The parts of `body`, or nil when it is not well-formed multipart for `contentType`.
-    static func parse(_ body: Data, contentType: String?) -> [FormPart]? {
-        guard let contentType, contentType.hasPrefix("multipart/form-data"),
-              let range = contentType.range(of: "boundary=") else { return nil }
-        let boundary = Data(("--" + contentType[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))).utf8)
-        var parts: [FormPart] = []
-        var cursor = body.startIndex
-        guard let first = body.range(of: boundary, in: cursor..<body.endIndex) else { return nil }
-        cursor = first.upperBound
-        while true {
-            if body[cursor...].starts(with: Data("--".utf8)) { return parts }
-            guard body[cursor...].starts(with: Data("\r\n".utf8)),
-                  let headerEnd = body.range(of: Data("\r\n\r\n".utf8), in: cursor..<body.endIndex),
-                  let next = body.range(of: Data("\r\n".utf8) + boundary, in: headerEnd.upperBound..<body.endIndex) else { return nil }
-            let headers = String(decoding: body[(cursor + 2)..<headerEnd.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
-            var part = FormPart(name: "", content: body[headerEnd.upperBound..<next.lowerBound])
-            for header in headers {
-                let lower = header.lowercased()
-                if lower.hasPrefix("content-disposition:") {
-                    part.name = Self.parameter("name", in: header) ?? ""
-                    part.filename = Self.parameter("filename", in: header)
-                } else if lower.hasPrefix("content-type:") {
-                    part.contentType = header.dropFirst("content-type:".count).trimmingCharacters(in: .whitespaces)
-                }
-            }
-            parts.append(part)
-            cursor = next.upperBound
-        }
-    }
-
-    private static func parameter(_ name: String, in header: String) -> String? {
-        guard let range = header.range(of: "; \(name)=\"") else { return nil }
-        let rest = header[range.upperBound...]
-        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
 }

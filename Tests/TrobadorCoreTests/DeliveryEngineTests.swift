@@ -253,6 +253,8 @@ struct DeliveryEngineStoreFailureTests {
         }
         func claimDue(channel: String, limit: Int, now: Date) async throws -> ClaimBatch { try await inner.claimDue(channel: channel, limit: limit, now: now) }
         func nextDueDates(channels: [String]) async throws -> [String: Date] { try await inner.nextDueDates(channels: channels) }
+        func nextExpiryRetraction() async throws -> Date? { try await inner.nextExpiryRetraction() }
+        func retractExpired(now: Date) async throws -> [ExpiryRetraction] { try await inner.retractExpired(now: now) }
         func requeue(postID: String, channel: String?, now: Date) async throws -> [String] { try await inner.requeue(postID: postID, channel: channel, now: now) }
         func setPause(channel: String, since: Date, until: Date?, reason: String) async throws {
             try await inner.setPause(channel: channel, since: since, until: until, reason: reason)

@@ -21,7 +21,7 @@ struct BlueskyChannelType: ChannelType {
     /// Bluesky has no edit: an update deletes the published posts and publishes the new version.
     let capabilities = ChannelCapabilities(
         maxLength: BlueskyChannelType.maxGraphemes, formatting: .plain, threads: true, media: true,
-        edit: false, delete: true, idempotency: .key("record key"))
+        edit: false, delete: true, replacesOnUpdate: true, idempotency: .key("record key"))
     let defaultConcurrency = 2
 
     func makeAdapter(for channel: ChannelConfig, context: ChannelContext) throws(ChannelSetupError) -> any ChannelAdapter {

@@ -84,12 +84,16 @@ public struct ChannelCapabilities: Sendable, Equatable {
     public var media: Bool
     public var edit: Bool
     public var delete: Bool
+    /// Without `edit`, the adapter still applies an update by deleting the published copy and
+    /// publishing the new version (Bluesky), so `on_update` does not apply to it.
+    public var replacesOnUpdate: Bool
     public var idempotency: Idempotency
 
     public init(
         maxLength: Int? = nil, formatting: Formatting, threads: Bool = false, media: Bool = false,
-        edit: Bool = false, delete: Bool = false, idempotency: Idempotency = .none
+        edit: Bool = false, delete: Bool = false, replacesOnUpdate: Bool = false, idempotency: Idempotency = .none
     ) {
+        self.replacesOnUpdate = replacesOnUpdate
         self.maxLength = maxLength
         self.formatting = formatting
         self.threads = threads
@@ -98,6 +102,9 @@ public struct ChannelCapabilities: Sendable, Equatable {
         self.delete = delete
         self.idempotency = idempotency
     }
+
+    /// Whether the adapter applies an update itself, in place or by replacing the copy.
+    public var appliesUpdates: Bool { edit || replacesOnUpdate }
 
     /// Whether an interrupted attempt can be sent again without risk of a duplicate.
     public var resendIsSafe: Bool { idempotency != .none }

@@ -63,6 +63,15 @@ public enum UncertainPolicy: String, Sendable, CaseIterable {
     case hold
 }
 
+/// What to do with an update on a channel that cannot edit what it published (Slack and Teams
+/// webhooks, plugins with no update request): `on_update`.
+public enum UpdateFallback: String, Sendable, CaseIterable {
+    /// Publish the corrected version as a new message, marked as a correction.
+    case new
+    /// Send nothing; record and log that the published copy stays as it was, and why.
+    case skip
+}
+
 /// `[delivery]`
 public struct DeliverySettings: Sendable, Equatable {
     /// `max_attempts`: give up after this many attempts.
@@ -77,11 +86,19 @@ public struct DeliverySettings: Sendable, Equatable {
     public var onUncertain: UncertainPolicy
     /// `defaults`: channels for posts with no `channels:` and no matching tags.
     public var defaultChannels: [String]
+    /// `on_update`: for channels that cannot edit; a channel's own `on_update` wins.
+    public var onUpdate: UpdateFallback
+    /// `retract_on_expiry`: retract the published copies once the post's `expires_at` has
+    /// passed; a channel's own `retract_on_expiry` wins.
+    public var retractOnExpiry: Bool
 
     public init(
         maxAttempts: Int = 20, maxAge: Duration = .seconds(48 * 3600), firstRetry: Duration = .seconds(5),
-        maxRetryInterval: Duration = .seconds(3600), onUncertain: UncertainPolicy = .retry, defaultChannels: [String] = []
+        maxRetryInterval: Duration = .seconds(3600), onUncertain: UncertainPolicy = .retry, defaultChannels: [String] = [],
+        onUpdate: UpdateFallback = .new, retractOnExpiry: Bool = false
     ) {
+        self.onUpdate = onUpdate
+        self.retractOnExpiry = retractOnExpiry
         self.maxAttempts = maxAttempts
         self.maxAge = maxAge
         self.firstRetry = firstRetry
@@ -153,6 +170,10 @@ public struct ChannelConfig: Sendable, Equatable {
     public var rate: Rate?
     /// Whole-request timeout; nil for the default (15 s).
     public var timeout: Duration?
+    /// `on_update` for this channel; nil for `[delivery]`'s.
+    public var onUpdate: UpdateFallback?
+    /// `retract_on_expiry` for this channel; nil for `[delivery]`'s.
+    public var retractOnExpiry: Bool?
     /// The type-specific keys, checked against the type's `ChannelSettingSpec`s.
     public var settings: [String: SettingValue]
     /// Line of the block's `[[channel]]` header in the configuration file (0 for the embedded default).

@@ -9,7 +9,9 @@ import TOMLKit
 /// provisioned. Its settings then lack those keys.
 extension ConfigurationLoader {
     /// The keys every `[[channel]]` takes, whatever its type.
-    public static let commonChannelKeys = ["name", "type", "tags", "lang", "enabled", "concurrency", "rate", "timeout"]
+    public static let commonChannelKeys = [
+        "name", "type", "tags", "lang", "enabled", "concurrency", "rate", "timeout", "on_update", "retract_on_expiry",
+    ]
 
     /// What the blocks said, valid or not, for the checks across blocks.
     struct ChannelBlocks {
@@ -83,6 +85,8 @@ extension ConfigurationLoader {
         config.concurrency = reader.integer("concurrency", atLeast: 1)
         config.rate = reader.rate("rate")
         config.timeout = reader.duration("timeout")
+        config.onUpdate = reader.choice("on_update", of: UpdateFallback.self)
+        config.retractOnExpiry = reader.boolean("retract_on_expiry")
 
         // Without a known type, only the common keys can be checked.
         guard let specs, let type else { return config }

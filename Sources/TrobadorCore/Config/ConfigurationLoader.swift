@@ -5,7 +5,7 @@ import TOMLKit
 ///
 /// Sections: `[spool] dir`, `[state] path`, `[log] format, file`, `[posts] max_file_size,
 /// max_media_size, max_media_count, require_alt_text`, `[delivery] max_attempts, max_age,
-/// first_retry, max_retry_interval, on_uncertain, defaults`, top-level `plugin_dirs`, and
+/// first_retry, max_retry_interval, on_uncertain, defaults, on_update, retract_on_expiry`, top-level `plugin_dirs`, and
 /// `[[channel]]` blocks (see `ConfigurationLoader+Channels.swift`). Any other key is an error
 /// at its line, with the closest known key suggested when it looks like a typo.
 ///
@@ -162,6 +162,7 @@ public struct ConfigurationLoader: Sendable {
     private func readDelivery(_ delivery: ConfigurationTableReader) -> DeliverySettings {
         delivery.rejectUnknownKeys(known: [
             "max_attempts", "max_age", "first_retry", "max_retry_interval", "on_uncertain", "defaults",
+            "on_update", "retract_on_expiry",
         ])
         var settings = DeliverySettings()
         settings.maxAttempts = delivery.integer("max_attempts", atLeast: 1) ?? settings.maxAttempts
@@ -179,6 +180,8 @@ public struct ConfigurationLoader: Sendable {
         }
         settings.onUncertain = delivery.choice("on_uncertain", of: UncertainPolicy.self) ?? settings.onUncertain
         settings.defaultChannels = delivery.stringList("defaults") ?? []
+        settings.onUpdate = delivery.choice("on_update", of: UpdateFallback.self) ?? settings.onUpdate
+        settings.retractOnExpiry = delivery.boolean("retract_on_expiry") ?? settings.retractOnExpiry
         return settings
     }
 }

@@ -152,8 +152,9 @@ public struct Daemon: Sendable {
     func makeLanes(
         _ configuration: Configuration, types channelTypes: [any ChannelType], spool: Spool, store: any StateStore, event: LogEventName
     ) -> [DeliveryLane] {
+        // Requests go through the recording client, so that the audit trail keeps what was sent.
         let context = ChannelContext(
-            http: http, spoolDirectory: spool.root,
+            http: RecordingHTTPClient(http), spoolDirectory: spool.root,
             loadMedia: { postID, version in try await store.media(postID: postID, version: version) })
         var lanes: [DeliveryLane] = []
         for channel in configuration.channels where channel.enabled {
@@ -166,7 +167,9 @@ public struct Daemon: Sendable {
                 lanes.append(DeliveryLane(
                     name: channel.name, adapter: adapter, concurrency: channel.concurrency ?? type.defaultConcurrency,
                     rate: channel.rate ?? type.defaultRate, resendIsSafe: type.capabilities.resendIsSafe,
-                    language: channel.lang))
+                    language: channel.lang,
+                    corrections: CorrectionSettings(capabilities: type.capabilities, channel: channel, delivery: configuration.delivery),
+                    secrets: channel.secretValues))
             } catch {
                 log.log(LogEvent(event, level: .error, channel: channel.name, error: "\(error); this channel is disabled"))
             }

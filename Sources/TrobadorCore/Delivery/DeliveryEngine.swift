@@ -22,7 +22,10 @@ public actor DeliveryEngine {
     private let breaker: BreakerSettings
     /// How long to wait before writing attempt ends again when the state database refused them.
     private let completionRetryDelay: Duration
-    private var finished: [(ClaimedDelivery, DeliveryOutcome, Int)] = []
+    private var finished: [AttemptEnding] = []
+    /// The earliest retraction scheduled by `retract_on_expiry`, read at start and lowered as
+    /// deliveries schedule new ones; nil when none is known.
+    private var nextExpiry: Date?
     private var flushing = false
     private var draining = false
     private var storeFailureLogged = false
@@ -99,8 +102,15 @@ public actor DeliveryEngine {
 
     /// Runs until cancelled or drained.
     public func run() async {
+        do {
+            nextExpiry = try await store.nextExpiryRetraction()
+        } catch {
+            // Unreadable now: `retractExpired` tries at once, and reports it if it fails too.
+            nextExpiry = now()
+        }
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled && !draining {
+                await retractExpired()
                 let dues: [String: Date]
                 do {
                     dues = try await store.nextDueDates(channels: Array(lanes.keys))
@@ -115,13 +125,35 @@ public actor DeliveryEngine {
                 }
                 // The earliest moment a lane can start something. A moment already past means
                 // the due dates read above are stale (just claimed): read them again at once.
-                let wake = lanes.compactMap { name, state in state.wakeTime(due: dues[name], now: stamp) }.min()
+                let wake = (lanes.compactMap { name, state in state.wakeTime(due: dues[name], now: stamp) } + [nextExpiry].compactMap { $0 }).min()
                 await signal.wait(until: feedWatchdog(sleepingUntil: wake))
             }
             // Let the attempts under way end; `drain` bounds how long by cancelling.
             while activeCount > 0 && !Task.isCancelled {
                 await signal.wait(until: feedWatchdog(sleepingUntil: nil))
             }
+        }
+    }
+
+    /// Turns the retractions that `retract_on_expiry` scheduled and that are now due into
+    /// retraction deliveries, which the lanes then send like any other.
+    private func retractExpired() async {
+        guard let due = nextExpiry, due <= now() else { return }
+        do {
+            for retraction in try await store.retractExpired(now: now()) {
+                for channel in retraction.channels {
+                    log.log(LogEvent(
+                        .expired, post: retraction.postID, channel: channel,
+                        extra: [("version", String(retraction.version)), ("note",
+                            "its expires_at (\(LogEvent.timestamp(retraction.expiresAt))) has passed: retracting the published copy (retract_on_expiry = true)")]))
+                }
+            }
+            nextExpiry = try await store.nextExpiryRetraction()
+            metrics?.changed()
+        } catch {
+            // Tried again shortly, not at every turn of the loop.
+            reportStoreFailure(error)
+            nextExpiry = now().addingTimeInterval(5)
         }
     }
 
@@ -180,27 +212,40 @@ public actor DeliveryEngine {
         lanes[name] = state
         let adapter = state.lane.adapter
         let language = state.lane.language
+        let corrections = state.lane.corrections
+        let secrets = state.lane.secrets
         for claimed in batch.claimed {
             var message = claimed.message
             message.post = message.post.view(forChannel: name, language: language)
-            group.addTask { [message] in
+            let route = DeliveryRoute.decide(message, settings: corrections)
+            group.addTask {
                 let start = ContinuousClock.now
-                let outcome = await adapter.deliver(message)
+                let result: AttemptEnding.Result
+                switch route {
+                case .withhold(let withheld):
+                    result = .withheld(withheld)
+                case .send(let message), .republish(let message, _):
+                    let recorder = SentRequestRecorder(secrets: secrets)
+                    let outcome = await recorder.recording { await adapter.deliver(message) }
+                    var note: String? = nil
+                    if case .republish(_, let why) = route { note = why }
+                    result = .sent(outcome, note: note, sent: recorder.recorded)
+                }
                 let elapsed = ContinuousClock.now - start
-                await self.finish(claimed, outcome, milliseconds: Int(elapsed.seconds * 1000))
+                await self.finish(AttemptEnding(claimed: claimed, result: result, milliseconds: Int(elapsed.seconds * 1000)))
             }
         }
     }
 
-    private func finish(_ claimed: ClaimedDelivery, _ outcome: DeliveryOutcome, milliseconds: Int) async {
+    private func finish(_ ending: AttemptEnding) async {
         if Task.isCancelled {
             // Shutting down mid-request: whether it arrived is unknown, so the attempt stays
             // open on disk and the next start decides, as after a crash.
-            lanes[claimed.message.channel]?.inFlight -= 1
+            lanes[ending.claimed.message.channel]?.inFlight -= 1
             signal.fire()
             return
         }
-        finished.append((claimed, outcome, milliseconds))
+        finished.append(ending)
         guard !flushing else { return }
         flushing = true
         defer { flushing = false }
@@ -208,7 +253,9 @@ public actor DeliveryEngine {
             let batch = finished
             finished.removeAll(keepingCapacity: true)
             let stamp = now()
-            let completions = batch.map { completion(for: $0.0, $0.1, milliseconds: $0.2, at: stamp) }
+            let completions = batch.map {
+                $0.completion(policy: policy, corrections: lanes[$0.claimed.message.channel]?.lane.corrections, at: stamp)
+            }
             do {
                 try await store.complete(completions.map(\.record))
                 storeFailureLogged = false
@@ -223,12 +270,13 @@ public actor DeliveryEngine {
                 if Task.isCancelled { return }
                 continue
             }
-            for ((claimedDelivery, outcome, _), completion) in zip(batch, completions) {
+            for (ending, completion) in zip(batch, completions) {
                 log.log(completion.event)
-                let channel = claimedDelivery.message.channel
+                let channel = ending.claimed.message.channel
                 metrics?.recordAttempt(channel: channel, outcome: completion.event.event, milliseconds: completion.record.milliseconds, at: stamp)
                 lanes[channel]?.inFlight -= 1
-                await recordHealth(channel: channel, outcome: outcome, at: stamp)
+                if case .retract(let at) = completion.record.expirySchedule { nextExpiry = min(nextExpiry ?? at, at) }
+                if let outcome = ending.outcome { await recordHealth(channel: channel, outcome: outcome, at: stamp) }
             }
             signal.fire()
         }
@@ -262,57 +310,6 @@ public actor DeliveryEngine {
             log.log(LogEvent(.channelResumed, channel: channel, extra: [("note", "the probe succeeded; deliveries resume")]))
             try? await store.setPause(channel: channel, since: stamp, until: nil, reason: "")
         }
-    }
-
-    private func completion(
-        for claimed: ClaimedDelivery, _ outcome: DeliveryOutcome, milliseconds: Int, at stamp: Date
-    ) -> (record: AttemptCompletion, event: LogEvent) {
-        let message = claimed.message
-        var event = LogEvent(
-            .delivered, time: stamp, post: message.post.id, channel: message.channel, attempt: message.attempt,
-            http: outcome.httpStatus, milliseconds: milliseconds)
-        var record = AttemptCompletion(
-            deliveryID: claimed.deliveryID, attemptID: claimed.attemptID, finishedAt: stamp, milliseconds: milliseconds,
-            result: .delivered, httpStatus: outcome.httpStatus, error: nil, receipt: nil, newState: .delivered, nextAt: nil)
-        switch outcome {
-        case .delivered(let receipt):
-            record.receipt = receipt
-            event.event = switch message.action {
-            case .publish: .delivered
-            case .update: .updated
-            case .retract: .retracted
-            }
-            event.remoteID = receipt.remoteID
-            event.url = receipt.url
-            if message.action == .retract { record.newState = .retracted }
-        case .failed(let reason, _):
-            record.result = .failed
-            record.error = reason
-            record.newState = .failed
-            event.event = .failed
-            event.level = .error
-            event.error = reason
-        case .retry(let after, let reason, _, let progress):
-            record.result = .retry
-            record.error = reason
-            record.receipt = progress
-            switch policy.decide(afterAttempt: claimed.attemptInBudget, requested: after, since: claimed.budgetSince, now: stamp) {
-            case .retry(let at, let delay):
-                record.newState = .retrying
-                record.nextAt = at
-                event.event = .retrying
-                event.level = .warning
-                event.nextIn = delay
-                event.error = reason
-            case .giveUp(let why):
-                record.newState = .failed
-                record.error = "\(reason); \(why)"
-                event.event = .failed
-                event.level = .error
-                event.error = record.error
-            }
-        }
-        return (record, event)
     }
 
     private func reportStoreFailure(_ error: any Error) {

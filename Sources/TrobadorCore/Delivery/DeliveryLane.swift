@@ -11,11 +11,18 @@ public struct DeliveryLane: Sendable {
     public var resendIsSafe: Bool
     /// The channel's `lang`: posts with that translation go out in it.
     public var language: String?
+    /// What the channel can do with what it published, and what to do when it cannot.
+    public var corrections: CorrectionSettings
+    /// The channel's secret values, replaced by `***` in the audit trail's record of requests.
+    public var secrets: [String]
 
     public init(
-        name: String, adapter: any ChannelAdapter, concurrency: Int, rate: Rate? = nil, resendIsSafe: Bool, language: String? = nil
+        name: String, adapter: any ChannelAdapter, concurrency: Int, rate: Rate? = nil, resendIsSafe: Bool, language: String? = nil,
+        corrections: CorrectionSettings = CorrectionSettings(), secrets: [String] = []
     ) {
         self.name = name
+        self.corrections = corrections
+        self.secrets = secrets
         self.language = language
         self.adapter = adapter
         self.concurrency = max(1, concurrency)

@@ -6,6 +6,8 @@ public enum LogEventName: String, Sendable, CaseIterable {
     case accepted, duplicate, rejected, scheduled
     case delivered, retrying, failed, uncertain
     case updated, retracted, expired
+    /// An update not sent on a channel that cannot edit, as `on_update = "skip"` asks.
+    case skipped
     case channelPaused = "channel_paused"
     case channelResumed = "channel_resumed"
 }

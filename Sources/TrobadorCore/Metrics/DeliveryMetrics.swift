@@ -49,7 +49,7 @@ public final class DeliveryMetrics: Sendable {
             histogram.counts[bucket] += 1
             histogram.sum += seconds
             state.durations[channel] = histogram
-            if outcome != .retrying, outcome != .failed {
+            if outcome != .retrying, outcome != .failed, outcome != .skipped {
                 state.lastDelivered[channel] = max(time, state.lastDelivered[channel] ?? time)
             }
         }

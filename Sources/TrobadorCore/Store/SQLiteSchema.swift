@@ -83,6 +83,43 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-audit-and-expiry") { db in
+            try db.execute(sql: """
+                -- The audit trail: one row per attempt that published, edited or deleted something,
+                -- or that sent nothing for a reason; written with the attempt's end, never rewritten.
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    delivery_id INTEGER NOT NULL,
+                    attempt_id INTEGER NOT NULL,
+                    post_id TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    channel TEXT NOT NULL,
+                    performed TEXT NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    http_status INTEGER,
+                    remote_id TEXT,
+                    remote_url TEXT,
+                    note TEXT,
+                    -- The requests as sent, secrets redacted, uploads summarised: a JSON array.
+                    requests TEXT NOT NULL
+                );
+                CREATE INDEX audit_post ON audit (post_id, channel, id);
+                CREATE TRIGGER audit_never_rewritten BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: its records are never rewritten'); END;
+                CREATE TRIGGER audit_never_deleted BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: its records are never deleted'); END;
+                -- Published copies to retract once their post's expires_at passed (retract_on_expiry).
+                CREATE TABLE expiry_retractions (
+                    post_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    due_at INTEGER NOT NULL,
+                    PRIMARY KEY (post_id, channel)
+                );
+                CREATE INDEX expiry_retractions_due ON expiry_retractions (due_at);
+                """)
+        }
         return migrator
     }
 }

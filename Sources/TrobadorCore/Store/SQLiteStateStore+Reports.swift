@@ -27,7 +27,41 @@ extension SQLiteStateStore {
             let paused = try Row.fetchAll(db, sql: "SELECT channel, since, until, reason FROM channel_pauses ORDER BY channel").map {
                 StatusReport.Pause(channel: $0["channel"], since: Date(millis: $0["since"] as Int64), probeAt: Date(millis: $0["until"] as Int64), reason: $0["reason"])
             }
-            return StatusReport(channels: channels, paused: paused, problems: problems)
+            // The copies a failed retraction left: the URLs of the earlier deliveries that published them.
+            let removals = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT post_id, channel, version, last_error, updated_at FROM deliveries
+                    WHERE action = 'retract' AND state = 'failed'
+                    ORDER BY updated_at DESC, id DESC LIMIT ?
+                    """,
+                arguments: [latestProblems]
+            ).map { row in
+                let urls = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT remote_url FROM deliveries WHERE post_id = ? AND channel = ? AND version < ? AND remote_url IS NOT NULL
+                        GROUP BY remote_url ORDER BY MIN(version)
+                        """,
+                    arguments: [row["post_id"] as String, row["channel"] as String, row["version"] as Int])
+                return StatusReport.ManualRemoval(
+                    post: row["post_id"], channel: row["channel"], urls: urls, reason: row["last_error"],
+                    at: Date(millis: row["updated_at"] as Int64))
+            }
+            var corrections: [StatusReport.Correction] = []
+            if try db.tableExists("audit") {
+                corrections = try Row.fetchAll(
+                    db,
+                    sql: "SELECT post_id, channel, performed, note, at FROM audit WHERE performed IN (?, ?) ORDER BY id DESC LIMIT ?",
+                    arguments: [AuditEntry.updateAsNewMessage, AuditEntry.updateSkipped, latestProblems]
+                ).map {
+                    StatusReport.Correction(
+                        post: $0["post_id"], channel: $0["channel"], performed: $0["performed"], note: $0["note"],
+                        at: Date(millis: $0["at"] as Int64))
+                }
+            }
+            return StatusReport(
+                channels: channels, paused: paused, corrections: corrections, removeByHand: removals, problems: problems)
         }
     }
 
@@ -55,7 +89,8 @@ extension SQLiteStateStore {
                     PostHistory.Attempt(
                         number: attempt["number"], startedAt: Date(millis: attempt["started_at"] as Int64),
                         finishedAt: (attempt["finished_at"] as Int64?).map(Date.init(millis:)), outcome: attempt["outcome"],
-                        http: attempt["http_status"], milliseconds: attempt["duration_ms"], error: attempt["error"])
+                        http: attempt["http_status"], milliseconds: attempt["duration_ms"], error: attempt["error"],
+                        audit: try Self.auditRecord(attemptID: attempt["id"], db: db))
                 }
                 let state: String = row["state"]
                 deliveries.append(PostHistory.Delivery(
@@ -65,6 +100,19 @@ extension SQLiteStateStore {
                     remoteID: row["remote_id"], url: row["remote_url"], lastError: row["last_error"], attempts: attempts))
             }
             return PostHistory(post: postID, title: title, versions: versions, deliveries: deliveries)
+        }
+    }
+
+    static func auditRecord(attemptID: Int64, db: Database) throws -> PostHistory.AuditRecord? {
+        // A database no daemon of this version has opened yet has no audit trail.
+        guard try db.tableExists("audit") else { return nil }
+        return try Row.fetchOne(
+            db, sql: "SELECT * FROM audit WHERE attempt_id = ? ORDER BY id LIMIT 1", arguments: [attemptID]
+        ).map {
+            PostHistory.AuditRecord(
+                at: Date(millis: $0["at"] as Int64), performed: $0["performed"], outcome: $0["outcome"], remoteID: $0["remote_id"],
+                url: $0["remote_url"], note: $0["note"],
+                sent: (try? decoder.decode([SentRequest].self, from: Data(($0["requests"] as String).utf8))) ?? [])
         }
     }
 }

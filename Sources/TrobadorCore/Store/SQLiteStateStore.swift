@@ -73,7 +73,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    private static func accept(_ submission: Submission, now: Date, db: Database) throws -> AcceptResult {
+    static func accept(_ submission: Submission, now: Date, db: Database) throws -> AcceptResult {
         let post = submission.post
         let existing = try Row.fetchAll(
             db, sql: "SELECT version, action, content_hash, accepted_at FROM posts WHERE id = ? ORDER BY version",
@@ -293,6 +293,8 @@ public final class SQLiteStateStore: StateStore {
                     arguments: [completion.newState.rawValue, completion.nextAt?.millis, completion.finishedAt.millis,
                                 completion.httpStatus, completion.error, completion.receipt?.remoteID,
                                 completion.receipt?.url, Self.partsText(completion.receipt?.parts), completion.deliveryID])
+                try Self.recordAudit(completion, db: db)
+                try Self.schedule(completion, db: db)
             }
         }
     }

@@ -25,6 +25,14 @@ public protocol StateStore: Sendable {
     /// with nothing waiting are absent.
     func nextDueDates(channels: [String]) async throws -> [String: Date]
 
+    /// The earliest moment a published copy is due to be retracted because its post's
+    /// `expires_at` passed (`retract_on_expiry`), or nil when none is scheduled.
+    func nextExpiryRetraction() async throws -> Date?
+
+    /// Turns the retractions due by `now` into retraction versions of their posts, with a
+    /// delivery per channel, as if an operator had dropped `action: retract` for those channels.
+    func retractExpired(now: Date) async throws -> [ExpiryRetraction]
+
     /// Queues failed or uncertain deliveries of a post again, with a fresh budget of attempts
     /// and age. Returns the channels concerned.
     func requeue(postID: String, channel: String?, now: Date) async throws -> [String]
@@ -126,10 +134,30 @@ public struct ExpiredDelivery: Sendable, Equatable {
     public var expiresAt: Date
 }
 
+/// A post whose published copies are being retracted because its `expires_at` passed.
+public struct ExpiryRetraction: Sendable, Equatable {
+    public var postID: String
+    /// The retraction's version of the post.
+    public var version: Int
+    public var channels: [String]
+    public var expiresAt: Date
+}
+
 /// How one attempt ended and what its delivery becomes.
 public struct AttemptCompletion: Sendable {
     public enum Result: String, Sendable {
         case delivered, retry, failed
+        /// Nothing was sent: the channel cannot do it (see `DeliveryRoute`).
+        case skipped
+    }
+
+    /// What a delivered attempt changes in the retraction scheduled for `retract_on_expiry`.
+    public enum ExpirySchedule: Sendable, Equatable {
+        case unchanged
+        /// Retract this channel's copy at this moment (the post's `expires_at`).
+        case retract(at: Date)
+        /// Nothing to retract any more on this channel (retracted, or updated without `expires_at`).
+        case cancel
     }
 
     public var deliveryID: Int64
@@ -142,11 +170,16 @@ public struct AttemptCompletion: Sendable {
     public var receipt: Receipt?
     public var newState: DeliveryState
     public var nextAt: Date?
+    /// The audit trail's record of this attempt; nil when there is nothing to record.
+    public var audit: AuditEntry?
+    public var expirySchedule: ExpirySchedule = .unchanged
 
     public init(
         deliveryID: Int64, attemptID: Int64, finishedAt: Date, milliseconds: Int, result: Result,
-        httpStatus: Int?, error: String?, receipt: Receipt?, newState: DeliveryState, nextAt: Date?
+        httpStatus: Int?, error: String?, receipt: Receipt?, newState: DeliveryState, nextAt: Date?,
+        audit: AuditEntry? = nil
     ) {
+        self.audit = audit
         self.deliveryID = deliveryID
         self.attemptID = attemptID
         self.finishedAt = finishedAt

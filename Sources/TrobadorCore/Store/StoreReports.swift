@@ -32,8 +32,34 @@ public struct StatusReport: Sendable, Codable {
         public var reason: String
     }
 
+    /// A published copy a retraction could not remove: the operator removes it by hand.
+    public struct ManualRemoval: Sendable, Codable {
+        public var post: String
+        public var channel: String
+        /// Where the copies are (the first publication, then any correction published as a new
+        /// message), as far as the network said.
+        public var urls: [String]
+        public var reason: String?
+        public var at: Date
+    }
+
+    /// An update on a channel that cannot edit: published as a new message, or not sent.
+    public struct Correction: Sendable, Codable {
+        public var post: String
+        public var channel: String
+        /// `AuditEntry.updateAsNewMessage` or `AuditEntry.updateSkipped`.
+        public var performed: String
+        public var note: String?
+        public var at: Date
+    }
+
     public var channels: [ChannelLine]
     public var paused: [Pause]
+    /// The latest updates on channels that cannot edit, newest first (as many as the latest problems).
+    public var corrections: [Correction] = []
+    /// The latest retractions that failed, newest first (as many as the latest problems): their
+    /// copies are still published.
+    public var removeByHand: [ManualRemoval] = []
     /// The latest deliveries that failed, are uncertain or are retrying, newest first.
     public var problems: [Problem]
 }
@@ -57,6 +83,19 @@ public struct PostHistory: Sendable, Codable {
         public var http: Int?
         public var milliseconds: Int?
         public var error: String?
+        /// The audit trail's record of the attempt, when it sent something or withheld it on purpose.
+        public var audit: AuditRecord?
+    }
+
+    /// One record of the audit trail (see `AuditEntry`), as stored.
+    public struct AuditRecord: Sendable, Codable {
+        public var at: Date
+        public var performed: String
+        public var outcome: String
+        public var remoteID: String?
+        public var url: String?
+        public var note: String?
+        public var sent: [SentRequest]
     }
 
     public struct Delivery: Sendable, Codable {

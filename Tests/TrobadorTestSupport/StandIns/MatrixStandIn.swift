@@ -1,5 +1,4 @@
 import Foundation
-import TrobadorTestSupport
 
 /// A Matrix homeserver's client-server API on a loopback port, for one room and one bot
 /// account. It checks calls as a homeserver does (Bearer token, the room id percent-encoded
@@ -7,42 +6,42 @@ import TrobadorTestSupport
 /// edits by their sender, uploads before `mxc://` URIs are used) and answers in its shapes,
 /// `{"event_id": ...}` or `{"errcode": "M_...", "error": "..."}`. Like a homeserver, it
 /// answers a transaction id it has seen with the event it already made.
-final class MatrixStandIn: Sendable {
-    static let token = "syt_dHJvYmFkb3I_lWqEcHfPbZqXyTuNmLkJ_2tZ7vQ"
-    static let room = "!PatrimoineOc:example.org"
-    static let sender = "@trobador:example.org"
+public final class MatrixStandIn: Sendable {
+    public static let token = "syt_dHJvYmFkb3I_lWqEcHfPbZqXyTuNmLkJ_2tZ7vQ"
+    public static let room = "!PatrimoineOc:example.org"
+    public static let sender = "@trobador:example.org"
 
-    struct Event: Sendable {
-        var id: String
-        var txnID: String
+    public struct Event: Sendable {
+        public var id: String
+        public var txnID: String
         /// The content as sent, JSON text.
-        var json: String
-        var redacted = false
+        public var json: String
+        public var redacted = false
 
-        var content: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]) ?? [:] }
-        var relation: [String: Any]? { content["m.relates_to"] as? [String: Any] }
-        var relType: String? { relation?["rel_type"] as? String }
-        var body: String? { content["body"] as? String }
+        public var content: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]) ?? [:] }
+        public var relation: [String: Any]? { content["m.relates_to"] as? [String: Any] }
+        public var relType: String? { relation?["rel_type"] as? String }
+        public var body: String? { content["body"] as? String }
     }
 
-    struct Upload: Sendable {
-        var uri: String
-        var filename: String?
-        var contentType: String
-        var size: Int
+    public struct Upload: Sendable {
+        public var uri: String
+        public var filename: String?
+        public var contentType: String
+        public var size: Int
     }
 
-    struct State {
-        var events: [Event] = []
-        var redactions: [String: String] = [:]
-        var uploads: [Upload] = []
+    public struct State: Sendable {
+        public var events: [Event] = []
+        public var redactions: [String: String] = [:]
+        public var uploads: [Upload] = []
     }
 
     private let state = Locked(State())
-    let receiver: LoopbackReceiver
+    public let receiver: LoopbackReceiver
 
     /// `script` may answer a request instead of the homeserver (a 429, a 500...), by number.
-    init(uploadLimit: Int = 50 * 1_048_576, script: @escaping @Sendable (LoopbackReceiver.Received, Int) -> LoopbackReceiver.Answer? = { _, _ in nil }) async throws {
+    public init(uploadLimit: Int = 50 * 1_048_576, script: @escaping @Sendable (LoopbackReceiver.Received, Int) -> LoopbackReceiver.Answer? = { _, _ in nil }) async throws {
         let state = self.state
         receiver = try await LoopbackReceiver { received, index in
             guard let authorization = received.header("authorization") else { return Self.error(401, "M_MISSING_TOKEN", "Missing access token") }
@@ -52,23 +51,23 @@ final class MatrixStandIn: Sendable {
         }
     }
 
-    var url: String { receiver.url }
-    var events: [Event] { state.withLock { $0.events } }
-    var uploads: [Upload] { state.withLock { $0.uploads } }
+    public var url: String { receiver.url }
+    public var events: [Event] { state.withLock { $0.events } }
+    public var uploads: [Upload] { state.withLock { $0.uploads } }
     /// What the room shows: messages not redacted (edits and redactions change them, and do
     /// not show themselves).
-    var timeline: [Event] { events.filter { !$0.redacted && $0.relType != "m.replace" && $0.relType != "m.redaction" } }
+    public var timeline: [Event] { events.filter { !$0.redacted && $0.relType != "m.replace" && $0.relType != "m.redaction" } }
 
-    func event(_ id: String) -> Event? { events.first { $0.id == id } }
+    public func event(_ id: String) -> Event? { events.first { $0.id == id } }
 
     /// The text a client shows for an event: its latest valid edit, else its own body.
-    func shown(_ id: String) -> String? {
+    public func shown(_ id: String) -> String? {
         guard let original = event(id), !original.redacted else { return nil }
         let edit = events.last { $0.relType == "m.replace" && $0.relation?["event_id"] as? String == id && !$0.redacted }
         return (edit?.content["m.new_content"] as? [String: Any])?["body"] as? String ?? original.body
     }
 
-    func stop() async { await receiver.stop() }
+    public func stop() async { await receiver.stop() }
 
     // MARK: answering as a homeserver
 
@@ -136,19 +135,19 @@ final class MatrixStandIn: Sendable {
     }
 
     /// The percent-encoded path and query of a request target.
-    static func split(_ target: String) -> (path: String, query: String) {
+    public static func split(_ target: String) -> (path: String, query: String) {
         let pieces = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         return (String(pieces[0]), pieces.count > 1 ? String(pieces[1]) : "")
     }
 
-    static func error(_ status: Int, _ errcode: String, _ message: String, extra: [String: Any] = [:]) -> LoopbackReceiver.Answer {
+    public static func error(_ status: Int, _ errcode: String, _ message: String, extra: [String: Any] = [:]) -> LoopbackReceiver.Answer {
         var object: [String: Any] = ["errcode": errcode, "error": message]
         object.merge(extra) { first, _ in first }
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
         return LoopbackReceiver.Answer(status: status, body: String(decoding: data, as: UTF8.self))
     }
 
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
     }
 }

@@ -1,68 +1,75 @@
 import Foundation
-import TrobadorTestSupport
 
 /// Discord's webhook endpoints on loopback, checking requests as Discord does and answering
 /// with its shapes: `POST /api/webhooks/{id}/{token}?wait=true` (JSON, or multipart with
 /// `payload_json` and `files[n]`), `PATCH` and `DELETE …/messages/{id}`; the message object
 /// on success; `{"message": …, "code": …}` errors, field errors under `errors`, 2000 code
 /// points and 10 MiB per file; `X-RateLimit-*` headers and 429 with `retry_after`.
-final class DiscordStandIn: Sendable {
-    static let webhookID = "1180000000000000001"
-    static let token = "Kq3vX9-secretWebhookToken_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
-    static let channelID = "1100000000000000000"
-    static let guildID = "1000000000000000001"
-    static let threadID = "1100000000000000777"
+public final class DiscordStandIn: Sendable {
+    public static let webhookID = "1180000000000000001"
+    public static let token = "Kq3vX9-secretWebhookToken_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"
+    public static let channelID = "1100000000000000000"
+    public static let guildID = "1000000000000000001"
+    public static let threadID = "1100000000000000777"
 
-    struct Message: Sendable {
-        var id: String
-        var channelID: String
-        var content: String
-        var attachments: [(filename: String, description: String?, size: Int)]
+    public struct Message: Sendable {
+        public var id: String
+        public var channelID: String
+        public var content: String
+        public var attachments: [(filename: String, description: String?, size: Int)]
     }
 
     /// A bucket of `limit` requests per `window`, as Discord announces in its headers.
-    struct Bucket: Sendable {
-        var limit: Int
-        var window: Duration
-        var remaining: Int
-        var resetsAt: ContinuousClock.Instant
+    public struct Bucket: Sendable {
+        public var limit: Int
+        public var window: Duration
+        public var remaining: Int
+        public var resetsAt: ContinuousClock.Instant
         /// Whether requests that find it empty get a 429 (they always do on Discord).
-        var enforced = true
+        public var enforced = true
+
+        public init(limit: Int, window: Duration, remaining: Int, resetsAt: ContinuousClock.Instant, enforced: Bool = true) {
+            self.limit = limit
+            self.window = window
+            self.remaining = remaining
+            self.resetsAt = resetsAt
+            self.enforced = enforced
+        }
     }
 
-    struct State: Sendable {
-        var messages: [String: Message] = [:]
-        var nextID = 1_180_000_000_000_000_100
-        var bucket: Bucket?
-        var scripted: [LoopbackReceiver.Answer] = []
-        var rateLimited = 0
-        var inGuild = true
+    public struct State: Sendable {
+        public var messages: [String: Message] = [:]
+        public var nextID = 1_180_000_000_000_000_100
+        public var bucket: Bucket?
+        public var scripted: [LoopbackReceiver.Answer] = []
+        public var rateLimited = 0
+        public var inGuild = true
     }
 
-    let state = Locked(State())
-    let receiver: LoopbackReceiver
+    public let state = Locked(State())
+    public let receiver: LoopbackReceiver
 
-    init() async throws {
+    public init() async throws {
         let state = self.state
         receiver = try await LoopbackReceiver { request, _ in Self.answer(request, state: state) }
     }
 
-    var url: String { receiver.url + "/api/webhooks/\(Self.webhookID)/\(Self.token)" }
+    public var url: String { receiver.url + "/api/webhooks/\(Self.webhookID)/\(Self.token)" }
 
-    func stop() async { await receiver.stop() }
+    public func stop() async { await receiver.stop() }
 
-    static func answer(_ request: LoopbackReceiver.Received, state: Locked<State>) -> LoopbackReceiver.Answer {
+    public static func answer(_ request: LoopbackReceiver.Received, state: Locked<State>) -> LoopbackReceiver.Answer {
         if let scripted = state.withLock({ $0.scripted.isEmpty ? nil : $0.scripted.removeFirst() }) { return scripted }
         let segments = request.path.split(separator: "/").map(String.init)
         guard segments.count >= 4, segments[0] == "api", segments[1] == "webhooks" else {
-            return HookFixtures.jsonAnswer(["message": "404: Not Found", "code": 0], status: 404)
+            return StandInJSON.answer(["message": "404: Not Found", "code": 0], status: 404)
         }
-        guard segments[2] == webhookID else { return HookFixtures.jsonAnswer(["message": "Unknown Webhook", "code": 10015], status: 404) }
-        guard segments[3] == token else { return HookFixtures.jsonAnswer(["message": "Invalid Webhook Token", "code": 50027], status: 401) }
+        guard segments[2] == webhookID else { return StandInJSON.answer(["message": "Unknown Webhook", "code": 10015], status: 404) }
+        guard segments[3] == token else { return StandInJSON.answer(["message": "Invalid Webhook Token", "code": 50027], status: 401) }
         var limitHeaders: [String: String] = [:]
         if let refused = rateLimit(state, headers: &limitHeaders) { return refused }
         if let thread = request.query["thread_id"], thread != threadID {
-            return HookFixtures.jsonAnswer(["message": "Unknown Channel", "code": 10003], status: 400, headers: limitHeaders)
+            return StandInJSON.answer(["message": "Unknown Channel", "code": 10003], status: 400, headers: limitHeaders)
         }
         let messageID = segments.count == 6 && segments[4] == "messages" ? segments[5] : nil
         switch (request.method, messageID) {
@@ -72,16 +79,16 @@ final class DiscordStandIn: Sendable {
             return write(request, existing: nil, state: state, headers: limitHeaders)
         case ("PATCH", let id?):
             guard let existing = state.withLock({ $0.messages[id] }) else {
-                return HookFixtures.jsonAnswer(["message": "Unknown Message", "code": 10008], status: 404, headers: limitHeaders)
+                return StandInJSON.answer(["message": "Unknown Message", "code": 10008], status: 404, headers: limitHeaders)
             }
             return write(request, existing: existing, state: state, headers: limitHeaders)
         case ("DELETE", let id?):
             guard state.withLock({ $0.messages.removeValue(forKey: id) }) != nil else {
-                return HookFixtures.jsonAnswer(["message": "Unknown Message", "code": 10008], status: 404, headers: limitHeaders)
+                return StandInJSON.answer(["message": "Unknown Message", "code": 10008], status: 404, headers: limitHeaders)
             }
             return .init(status: 204, headers: limitHeaders, body: "")
         default:
-            return HookFixtures.jsonAnswer(["message": "405: Method Not Allowed", "code": 0], status: 405)
+            return StandInJSON.answer(["message": "405: Method Not Allowed", "code": 0], status: 405)
         }
     }
 
@@ -93,13 +100,13 @@ final class DiscordStandIn: Sendable {
         var payload: [String: Any]?
         var files: [String: FormPart] = [:]
         if type.hasPrefix("application/json") {
-            payload = HookFixtures.json(request.body)
+            payload = StandInJSON.object(request.body)
         } else if let parts = FormPart.parse(request.body, contentType: type) {
-            payload = parts.first { $0.name == "payload_json" }.flatMap { HookFixtures.json($0.content) }
+            payload = parts.first { $0.name == "payload_json" }.flatMap { StandInJSON.object($0.content) }
             for part in parts where part.name.hasPrefix("files[") { files[part.name] = part }
         }
         guard let payload else {
-            return HookFixtures.jsonAnswer(["message": "The request body contains invalid JSON.", "code": 50109], status: 400, headers: headers)
+            return StandInJSON.answer(["message": "The request body contains invalid JSON.", "code": 50109], status: 400, headers: headers)
         }
         var fieldErrors: [String: Any] = [:]
         let content = payload["content"] as? String ?? existing?.content ?? ""
@@ -120,16 +127,16 @@ final class DiscordStandIn: Sendable {
                     fieldErrors["attachments"] = [String(index): ["description": ["_errors": [["code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 1024 or fewer in length."]]]]]
                 }
                 if file.content.count > 10 << 20 {
-                    return HookFixtures.jsonAnswer(["message": "Request entity too large", "code": 40005], status: 413, headers: headers)
+                    return StandInJSON.answer(["message": "Request entity too large", "code": 40005], status: 413, headers: headers)
                 }
                 attachments.append((file.filename ?? "file", description, file.content.count))
             }
         }
         if !fieldErrors.isEmpty {
-            return HookFixtures.jsonAnswer(["message": "Invalid Form Body", "code": 50035, "errors": fieldErrors], status: 400, headers: headers)
+            return StandInJSON.answer(["message": "Invalid Form Body", "code": 50035, "errors": fieldErrors], status: 400, headers: headers)
         }
         if content.isEmpty, attachments.isEmpty {
-            return HookFixtures.jsonAnswer(["message": "Cannot send an empty message", "code": 50006], status: 400, headers: headers)
+            return StandInJSON.answer(["message": "Cannot send an empty message", "code": 50006], status: 400, headers: headers)
         }
         let message = state.withLock { state -> (Message, Bool) in
             var message = existing ?? Message(id: String(state.nextID), channelID: request.query["thread_id"] ?? channelID, content: "", attachments: [])
@@ -139,10 +146,10 @@ final class DiscordStandIn: Sendable {
             state.messages[message.id] = message
             return (message, state.inGuild)
         }
-        return HookFixtures.jsonAnswer(object(message.0, inGuild: message.1), headers: headers)
+        return StandInJSON.answer(object(message.0, inGuild: message.1), headers: headers)
     }
 
-    static func object(_ message: Message, inGuild: Bool) -> [String: Any] {
+    public static func object(_ message: Message, inGuild: Bool) -> [String: Any] {
         var object: [String: Any] = [
             "id": message.id, "type": 0, "content": message.content, "channel_id": message.channelID,
             "author": ["id": webhookID, "username": "Région Occitanie", "bot": true], "webhook_id": webhookID,
@@ -178,7 +185,7 @@ final class DiscordStandIn: Sendable {
                 headers["X-RateLimit-Remaining"] = "0"
                 headers["Retry-After"] = String(Int(resetAfter.rounded(.up)))
                 headers["X-RateLimit-Scope"] = "user"
-                return HookFixtures.jsonAnswer(
+                return StandInJSON.answer(
                     ["message": "You are being rate limited.", "retry_after": (resetAfter * 1000).rounded() / 1000, "global": false],
                     status: 429, headers: headers)
             }

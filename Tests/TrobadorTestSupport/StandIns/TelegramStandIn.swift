@@ -1,46 +1,45 @@
 import Foundation
-import TrobadorTestSupport
 
 /// The Telegram Bot API on a loopback port. It checks every call the way api.telegram.org
 /// does (token in the path, chat, HTML entities, lengths counted in UTF-16 after parsing,
 /// replies, edits that change nothing, deletions) and answers in its shapes:
 /// `{"ok":true,"result":{...}}` or `{"ok":false,"error_code":400,"description":"Bad Request: ..."}`.
-final class TelegramStandIn: Sendable {
-    static let token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
-    static let chatID: Int64 = -1001234567890
-    static let username = "region_occitanie"
+public final class TelegramStandIn: Sendable {
+    public static let token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    public static let chatID: Int64 = -1001234567890
+    public static let username = "region_occitanie"
 
     /// A message in the chat, as Telegram keeps it.
-    struct Message: Sendable {
-        enum Kind: Sendable { case text, photo, animation }
-        var id: Int
-        var kind: Kind
+    public struct Message: Sendable {
+        public enum Kind: Sendable { case text, photo, animation }
+        public var id: Int
+        public var kind: Kind
         /// The HTML sent for a text message; the caption of an image.
-        var text: String
-        var replyTo: Int?
-        var fileName: String?
-        var deleted = false
+        public var text: String
+        public var replyTo: Int?
+        public var fileName: String?
+        public var deleted = false
     }
 
     /// One call: the method, its parameters (JSON values, or form fields as text), and the
     /// uploaded file if any.
-    struct Call: Sendable {
-        var method: String
-        var contentType: String
-        var parameters: [String: String]
-        var file: (name: String, filename: String, contentType: String, size: Int)?
+    public struct Call: Sendable {
+        public var method: String
+        public var contentType: String
+        public var parameters: [String: String]
+        public var file: (name: String, filename: String, contentType: String, size: Int)?
 
         /// A JSON parameter read back as JSON (`reply_parameters`, `link_preview_options`).
-        func object(_ name: String) -> [String: Any]? {
+        public func object(_ name: String) -> [String: Any]? {
             parameters[name].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         }
     }
 
     private let state = Locked<(messages: [Message], calls: [Call])>(([], []))
-    let receiver: LoopbackReceiver
+    public let receiver: LoopbackReceiver
 
     /// `script` may answer a call instead of the stand-in (a 429, a 500...), by call number.
-    init(script: @escaping @Sendable (Call, Int) -> LoopbackReceiver.Answer? = { _, _ in nil }) async throws {
+    public init(script: @escaping @Sendable (Call, Int) -> LoopbackReceiver.Answer? = { _, _ in nil }) async throws {
         let state = self.state
         receiver = try await LoopbackReceiver { received, _ in
             guard let (token, method) = Self.route(received.path) else { return Self.error(404, "Not Found") }
@@ -55,28 +54,28 @@ final class TelegramStandIn: Sendable {
         }
     }
 
-    var url: String { receiver.url }
-    var messages: [Message] { state.withLock { $0.messages } }
-    var calls: [Call] { state.withLock { $0.calls } }
-    var visible: [Message] { messages.filter { !$0.deleted } }
+    public var url: String { receiver.url }
+    public var messages: [Message] { state.withLock { $0.messages } }
+    public var calls: [Call] { state.withLock { $0.calls } }
+    public var visible: [Message] { messages.filter { !$0.deleted } }
 
-    func delete(_ id: Int) {
+    public func delete(_ id: Int) {
         state.withLock { box in
             if let index = box.messages.firstIndex(where: { $0.id == id }) { box.messages[index].deleted = true }
         }
     }
 
-    func stop() async { await receiver.stop() }
+    public func stop() async { await receiver.stop() }
 
     // MARK: reading a call
 
-    static func route(_ path: String) -> (token: String, method: String)? {
+    public static func route(_ path: String) -> (token: String, method: String)? {
         let pieces = path.split(separator: "/", omittingEmptySubsequences: false)
         guard pieces.count == 3, pieces[0].isEmpty, pieces[1].hasPrefix("bot") else { return nil }
         return (String(pieces[1].dropFirst(3)).removingPercentEncoding ?? "", String(pieces[2]))
     }
 
-    static func call(method: String, _ received: LoopbackReceiver.Received) -> Call {
+    public static func call(method: String, _ received: LoopbackReceiver.Received) -> Call {
         let contentType = received.header("content-type") ?? ""
         var call = Call(method: method, contentType: contentType, parameters: [:])
         if contentType.hasPrefix("application/json") {
@@ -102,7 +101,7 @@ final class TelegramStandIn: Sendable {
 
     // MARK: answering as Telegram
 
-    static func answer(_ call: Call, messages: inout [Message]) -> LoopbackReceiver.Answer {
+    public static func answer(_ call: Call, messages: inout [Message]) -> LoopbackReceiver.Answer {
         guard call.contentType.hasPrefix("application/json") || call.contentType.hasPrefix("multipart/form-data") else {
             return error(400, "Bad Request: unsupported content type")
         }
@@ -167,7 +166,7 @@ final class TelegramStandIn: Sendable {
 
     /// Text and captions: not empty where required, HTML Telegram can parse, within the limit
     /// counted in UTF-16 units on the text without tags.
-    static func checkText(_ text: String, parseMode: String?, limit: Int, tooLong: String) -> LoopbackReceiver.Answer? {
+    public static func checkText(_ text: String, parseMode: String?, limit: Int, tooLong: String) -> LoopbackReceiver.Answer? {
         if tooLong == "message is too long", text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return error(400, "Bad Request: message text is empty")
         }
@@ -183,18 +182,18 @@ final class TelegramStandIn: Sendable {
         return shown.utf16.count > limit ? error(400, "Bad Request: \(tooLong)") : nil
     }
 
-    static func replyID(_ call: Call) -> Int? {
+    public static func replyID(_ call: Call) -> Int? {
         (call.object("reply_parameters")?["message_id"] as? NSNumber)?.intValue
     }
 
-    static func checkReply(_ call: Call, _ messages: [Message]) -> LoopbackReceiver.Answer? {
+    public static func checkReply(_ call: Call, _ messages: [Message]) -> LoopbackReceiver.Answer? {
         guard let reply = call.object("reply_parameters") else { return nil }
         guard let id = (reply["message_id"] as? NSNumber)?.intValue else { return error(400, "Bad Request: invalid reply parameters") }
         if messages.contains(where: { $0.id == id && !$0.deleted }) || reply["allow_sending_without_reply"] as? Bool == true { return nil }
         return error(400, "Bad Request: message to be replied not found")
     }
 
-    static func ok(_ message: Message) -> LoopbackReceiver.Answer {
+    public static func ok(_ message: Message) -> LoopbackReceiver.Answer {
         var result: [String: Any] = [
             "message_id": message.id, "date": 1_789_000_000,
             "chat": ["id": chatID, "title": "Région Occitanie", "username": username, "type": "channel"],
@@ -209,13 +208,13 @@ final class TelegramStandIn: Sendable {
         return json(200, ["ok": true, "result": result])
     }
 
-    static func error(_ code: Int, _ description: String, parameters: [String: Any]? = nil) -> LoopbackReceiver.Answer {
+    public static func error(_ code: Int, _ description: String, parameters: [String: Any]? = nil) -> LoopbackReceiver.Answer {
         var object: [String: Any] = ["ok": false, "error_code": code, "description": description]
         if let parameters { object["parameters"] = parameters }
         return json(code, object)
     }
 
-    static func json(_ status: Int, _ object: [String: Any]) -> LoopbackReceiver.Answer {
+    public static func json(_ status: Int, _ object: [String: Any]) -> LoopbackReceiver.Answer {
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
         return LoopbackReceiver.Answer(status: status, body: String(decoding: data, as: UTF8.self))
     }

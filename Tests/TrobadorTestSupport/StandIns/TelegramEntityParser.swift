@@ -4,15 +4,15 @@ import Foundation
 /// s strike del span.tg-spoiler tg-spoiler a[href] tg-emoji code pre blockquote`), code and
 /// pre holding no other entity, no link in a link, no quote in a quote, and every other `<`,
 /// `>` and `&` written as an entity. Gives the text Telegram shows, or its complaint.
-enum TelegramEntityParser {
-    struct Problem: Error, Equatable { var message: String }
+public enum TelegramEntityParser {
+    public struct Problem: Error, Equatable { var message: String }
 
     private static let tags: Set<String> = [
         "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "tg-emoji", "code", "pre", "blockquote",
     ]
     private static let styles: Set<String> = ["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler"]
 
-    static func parse(_ html: String) -> Result<String, Problem> {
+    public static func parse(_ html: String) -> Result<String, Problem> {
         let bytes = Array(html.utf8)
         var text: [UInt8] = []
         var open: [String] = []
@@ -97,15 +97,15 @@ enum TelegramEntityParser {
 }
 
 /// Reads a `multipart/form-data` body into its parts, as a server would.
-enum TelegramFormReader {
-    struct Part {
-        var name: String
-        var filename: String?
-        var contentType: String?
-        var data: Data
+public enum TelegramFormReader {
+    public struct Part {
+        public var name: String
+        public var filename: String?
+        public var contentType: String?
+        public var data: Data
     }
 
-    static func parts(of body: Data, boundary: String) -> [Part] {
+    public static func parts(of body: Data, boundary: String) -> [Part] {
         let delimiter = Data("--\(boundary)".utf8)
         var parts: [Part] = []
         var cursor = body.startIndex

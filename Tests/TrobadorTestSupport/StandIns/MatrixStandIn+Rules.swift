@@ -3,7 +3,7 @@ import Foundation
 extension MatrixStandIn {
     /// The tags the specification suggests clients keep in `formatted_body`; anything else
     /// they strip, so the stand-in refuses it.
-    static let htmlTags: Set<String> = [
+    public static let htmlTags: Set<String> = [
         "font", "del", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "p", "a", "ul", "ol", "sup", "sub", "li", "b", "i", "u",
         "strong", "em", "s", "code", "hr", "br", "div", "table", "thead", "tbody", "tr", "th", "td", "caption", "pre", "span",
         "img", "details", "summary",
@@ -11,7 +11,7 @@ extension MatrixStandIn {
 
     /// What makes an `m.room.message` unusable: missing fields, HTML clients would strip, an
     /// image not uploaded, a relation to an event that does not exist or cannot take it.
-    static func problem(in content: [String: Any], state: State) -> String? {
+    public static func problem(in content: [String: Any], state: State) -> String? {
         guard let msgtype = content["msgtype"] as? String else { return "'msgtype' must be a string" }
         guard content["body"] is String else { return "'body' must be a string" }
         if let format = content["format"] {

@@ -1,0 +1,24 @@
+/// One record of the audit trail, written with the end of the attempt it describes and
+/// never rewritten: what was done on a channel (a publication, an edit, a deletion, or why
+/// nothing was sent), where the copy is, and the requests as they were sent.
+public struct AuditEntry: Sendable, Equatable {
+    /// What was done, in words: `publish`, `update`, `update as a new message`, `update skipped`,
+    /// `retract`, `retraction left to an operator`.
+    public var performed: String
+    /// Why, when it differs from what was asked.
+    public var note: String?
+    public var sent: [SentRequest]
+
+    /// `performed` of an update a channel that cannot edit published as a new message.
+    public static let updateAsNewMessage = "update as a new message"
+    /// `performed` of an update not sent (`on_update = "skip"`).
+    public static let updateSkipped = "update skipped"
+    /// `performed` of a retraction a channel cannot perform.
+    public static let retractionLeftToOperator = "retraction left to an operator"
+
+    public init(performed: String, note: String? = nil, sent: [SentRequest]) {
+        self.performed = performed
+        self.note = note
+        self.sent = sent
+    }
+}

@@ -1,0 +1,82 @@
+import CurlHTTP
+import Foundation
+
+/// One request as it left for a network, as the audit trail keeps it: method, URL, headers
+/// and body with the channel's secrets replaced by `***` (as `preview` shows them), the
+/// credentials of `Authorization` headers hidden, and uploads summarised rather than kept.
+public struct SentRequest: Sendable, Codable, Equatable {
+    public var method: String
+    public var url: String
+    public var headers: [Header]
+    /// The body as text, when it is text and not an upload.
+    public var body: String?
+    /// What the body was, when it is not kept: `184320 bytes of multipart/form-data, sha256 …`.
+    public var bodySummary: String?
+    public var bodyBytes: Int
+    /// The HTTP status of the answer, or nil when none came.
+    public var status: Int?
+    /// Why no answer came.
+    public var error: String?
+
+    public struct Header: Sendable, Codable, Equatable {
+        public var name: String
+        public var value: String
+    }
+
+    /// Bodies longer than this are summarised even when they are text.
+    static let largestKeptBody = 64 * 1024
+
+    public init(_ request: HTTPRequest, status: Int?, error: String?, secrets: [String]) {
+        self.init(request, status: status, error: error, redactions: Self.redactions(for: secrets))
+    }
+
+    /// What replaces each secret, longest first: a secret URL keeps its scheme, host and ids, as
+    /// `preview` shows it, with its token parts (long path segments, query values) as `***`;
+    /// any other secret becomes `***`.
+    static func redactions(for secrets: [String]) -> [(secret: String, shown: String)] {
+        secrets.filter { !$0.isEmpty }.map { secret -> (String, String) in
+            let parts = ChannelConfig.tokenParts(ofURL: secret)
+            guard !parts.isEmpty else { return (secret, "***") }
+            return (secret, parts.reduce(secret) { $0.replacingOccurrences(of: $1, with: "***") })
+        }.sorted { $0.0.count > $1.0.count }
+    }
+
+    init(_ request: HTTPRequest, status: Int?, error: String?, redactions: [(secret: String, shown: String)]) {
+        func redact(_ text: String) -> String {
+            redactions.reduce(text) { $0.replacingOccurrences(of: $1.secret, with: $1.shown) }
+        }
+        method = request.method
+        url = redact(request.url)
+        headers = request.headers.map { header in
+            guard header.name.lowercased() == "authorization" else { return Header(name: header.name, value: redact(header.value)) }
+            // A session token (Bluesky's) is no configured secret, but it is a credential all the same.
+            let scheme = header.value.split(separator: " ").first.map(String.init)
+            return Header(name: header.name, value: scheme.map { $0 == header.value ? "***" : "\($0) ***" } ?? "***")
+        }
+        bodyBytes = request.body.count
+        self.status = status
+        self.error = error.map(redact)
+        let type = request.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
+        let textual = type.isEmpty || type.hasPrefix("application/json") || type.hasPrefix("text/")
+            || type.hasPrefix("application/x-www-form-urlencoded")
+        if request.body.isEmpty {
+            body = nil
+            bodySummary = nil
+        } else if textual, request.body.count <= Self.largestKeptBody, let text = String(validating: request.body, as: UTF8.self) {
+            body = redact(text)
+            bodySummary = nil
+        } else {
+            body = nil
+            let digest = ContentHash.sha256Hex(request.body)
+            bodySummary = "\(request.body.count) bytes of \(type.isEmpty ? "binary data" : type), sha256 \(digest)"
+        }
+    }
+
+    /// `POST https://…/api/v1/statuses → HTTP 200 (412 bytes)`: one line for `history`.
+    public var summaryLine: String {
+        var line = "\(method) \(url)"
+        if let status { line += " → HTTP \(status)" } else if let error { line += " → no answer: \(error)" }
+        if bodyBytes > 0 { line += " (\(bodySummary ?? "\(bodyBytes) bytes"))" }
+        return line
+    }
+}
