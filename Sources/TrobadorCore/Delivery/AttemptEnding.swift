@@ -4,8 +4,9 @@ import Foundation
 struct AttemptEnding: Sendable {
     enum Result: Sendable {
         /// The adapter was called; `note` says when the message went out otherwise than asked
-        /// (an update published as a new message); `sent`, the requests as they left.
-        case sent(DeliveryOutcome, note: String?, sent: [SentRequest])
+        /// (an update published as a new message); `sent`, the requests as they left;
+        /// `progress`, what stays on record whatever the outcome (the copies a retraction deleted).
+        case sent(DeliveryOutcome, note: String?, sent: [SentRequest], progress: Receipt? = nil)
         /// Nothing was sent, and why.
         case withheld(DeliveryRoute.Withheld)
     }
@@ -16,7 +17,7 @@ struct AttemptEnding: Sendable {
 
     /// What the network's answer says of the channel's health; nil when nothing was sent.
     var outcome: DeliveryOutcome? {
-        if case .sent(let outcome, _, _) = result { return outcome }
+        if case .sent(let outcome, _, _, _) = result { return outcome }
         return nil
     }
 
@@ -41,8 +42,9 @@ struct AttemptEnding: Sendable {
             event.url = withheld.url
             event.milliseconds = nil
             event.error = withheld.reason
-        case .sent(let outcome, let note, let sent):
+        case .sent(let outcome, let note, let sent, let progress):
             record.httpStatus = outcome.httpStatus
+            record.receipt = progress
             event.http = outcome.httpStatus
             let performed = note == nil ? message.action.rawValue : AuditEntry.updateAsNewMessage
             record.audit = AuditEntry(performed: performed, note: note, sent: sent)
@@ -57,7 +59,14 @@ struct AttemptEnding: Sendable {
                 event.remoteID = receipt.remoteID
                 event.url = receipt.url
                 if let note { event.extra.append(("note", note)) }
-                if message.action == .retract { record.newState = .retracted }
+                if message.action == .retract {
+                    record.newState = .retracted
+                    // Which copies went, in the log line and the audit trail alike.
+                    if let deleted = CopyRetraction.note(message) {
+                        event.extra.append(("note", deleted))
+                        record.audit?.note = deleted
+                    }
+                }
                 record.expirySchedule = Self.expirySchedule(message, corrections: corrections)
             case .failed(let reason, _):
                 record.result = .failed

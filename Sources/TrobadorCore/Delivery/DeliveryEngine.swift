@@ -226,10 +226,15 @@ public actor DeliveryEngine {
                     result = .withheld(withheld)
                 case .send(let message), .republish(let message, _):
                     let recorder = SentRequestRecorder(secrets: secrets)
-                    let outcome = await recorder.recording { await adapter.deliver(message) }
+                    // A retraction deletes every copy the channel shows, one at a time.
+                    let ending = await recorder.recording {
+                        message.action == .retract
+                            ? await CopyRetraction(message: message).run { await adapter.deliver($0) }
+                            : CopyRetraction.Ending(outcome: await adapter.deliver(message), progress: nil)
+                    }
                     var note: String? = nil
                     if case .republish(_, let why) = route { note = why }
-                    result = .sent(outcome, note: note, sent: recorder.recorded)
+                    result = .sent(ending.outcome, note: note, sent: recorder.recorded, progress: ending.progress)
                 }
                 let elapsed = ContinuousClock.now - start
                 await self.finish(AttemptEnding(claimed: claimed, result: result, milliseconds: Int(elapsed.seconds * 1000)))

@@ -19,12 +19,18 @@ public struct OutboundMessage: Sendable {
     /// What earlier attempts of this same delivery already published (the first messages of
     /// a thread), to go on from.
     public var progress: Receipt?
+    /// For a retraction: every copy the channel still shows for the post, newest first (the
+    /// corrections published as new messages, then the first publication), all to delete.
+    /// Empty when none left a remote id, and for other actions.
+    public var copies: [Receipt]
 
     public init(
         post: Post, version: Int, action: PostAction, channel: String, idempotencyKey: String,
-        attempt: Int, media: [StoredMedia] = [], previousReceipt: Receipt? = nil, progress: Receipt? = nil
+        attempt: Int, media: [StoredMedia] = [], previousReceipt: Receipt? = nil, progress: Receipt? = nil,
+        copies: [Receipt] = []
     ) {
         self.progress = progress
+        self.copies = copies
         self.post = post
         self.version = version
         self.action = action

@@ -27,7 +27,8 @@ extension SQLiteStateStore {
             let paused = try Row.fetchAll(db, sql: "SELECT channel, since, until, reason FROM channel_pauses ORDER BY channel").map {
                 StatusReport.Pause(channel: $0["channel"], since: Date(millis: $0["since"] as Int64), probeAt: Date(millis: $0["until"] as Int64), reason: $0["reason"])
             }
-            // The copies a failed retraction left: the URLs of the earlier deliveries that published them.
+            // The copies a failed retraction left: those still online once it ended, that is
+            // without the ones it deleted before it failed.
             let removals = try Row.fetchAll(
                 db,
                 sql: """
@@ -37,13 +38,10 @@ extension SQLiteStateStore {
                     """,
                 arguments: [latestProblems]
             ).map { row in
-                let urls = try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT remote_url FROM deliveries WHERE post_id = ? AND channel = ? AND version < ? AND remote_url IS NOT NULL
-                        GROUP BY remote_url ORDER BY MIN(version)
-                        """,
-                    arguments: [row["post_id"] as String, row["channel"] as String, row["version"] as Int])
+                var urls: [String] = []
+                for copy in try Self.copiesOnline(postID: row["post_id"], channel: row["channel"], through: row["version"], db: db) {
+                    if let url = copy.url, !urls.contains(url) { urls.append(url) }
+                }
                 return StatusReport.ManualRemoval(
                     post: row["post_id"], channel: row["channel"], urls: urls, reason: row["last_error"],
                     at: Date(millis: row["updated_at"] as Int64))

@@ -254,13 +254,17 @@ public final class SQLiteStateStore: StateStore {
                         """,
                     arguments: [postID, channel, version]
                 ).map { Receipt(remoteID: $0["remote_id"], url: $0["remote_url"], parts: Self.parts($0["remote_parts"])) }
+                let action = PostAction(rawValue: row["action"]) ?? .publish
+                let copies = action == .retract
+                    ? Array(try Self.copiesOnline(postID: postID, channel: channel, through: version - 1, db: db).reversed()) : []
                 let message = OutboundMessage(
-                    post: post, version: version, action: PostAction(rawValue: row["action"]) ?? .publish,
+                    post: post, version: version, action: action,
                     channel: channel, idempotencyKey: row["idempotency_key"], attempt: attempt, media: media,
-                    previousReceipt: previous,
+                    previousReceipt: copies.first ?? previous,
                     progress: (row["remote_id"] as String?).map {
                         Receipt(remoteID: $0, url: row["remote_url"], parts: Self.parts(row["remote_parts"]))
-                    })
+                    },
+                    copies: copies)
                 let budgetSince: Int64 = row["budget_since"] ?? row["accepted_at"]
                 batch.claimed.append(ClaimedDelivery(
                     deliveryID: id, attemptID: attemptID, message: message, budgetSince: Date(millis: budgetSince),
