@@ -105,7 +105,7 @@ struct CopyRetractionTests {
         await gotify.stop()
     }
 
-    @Test func a_copy_that_cannot_be_deleted_is_named_and_a_retry_deletes_only_what_is_left() async throws {
+    @Test func a_copy_that_cannot_be_deleted_is_named_the_others_are_deleted_and_a_retry_sends_only_what_is_left() async throws {
         let gotify = try await GotifyStandIn()
         let harness = try await Harness(gotify)
         defer { harness.directory.remove() }
@@ -113,26 +113,29 @@ struct CopyRetractionTests {
         defer { run.cancel() }
         try await harness.publishAndCorrect(gotify)
 
-        // Someone removed the first publication by hand: Gotify no longer knows its id.
-        gotify.state.withLock { _ = $0.messages.removeValue(forKey: 1) }
+        // Someone removed the correction by hand: Gotify no longer knows its id. The first
+        // publication is deleted all the same.
+        gotify.state.withLock { _ = $0.messages.removeValue(forKey: 2) }
         try await harness.submit(.retract, title: "")
         let failed = try #require(await harness.line("event=failed post=fete channel=push "), "\(harness.lines)")
         #expect(failed.contains("http=404"), "\(failed)")
-        #expect(failed.contains("could not delete the first publication (id 1)") && failed.contains("message does not exist"), "\(failed)")
-        #expect(failed.contains("already deleted: the correction published as a new message (id 2)"), "\(failed)")
-        #expect(failed.contains("still online: the first publication (id 1)") && failed.contains("trobador retry fete"), "\(failed)")
+        #expect(failed.contains("could not delete the correction published as a new message (id 2)") && failed.contains("message does not exist"), "\(failed)")
+        #expect(failed.contains("already deleted: the first publication (id 1)"), "\(failed)")
+        #expect(failed.contains("Remove it by hand") && failed.contains("trobador retry fete"), "\(failed)")
         #expect(gotify.calls.suffix(2) == ["DELETE /message/2", "DELETE /message/1"])
+        #expect(gotify.state.withLock { $0.messages }.isEmpty)
 
         let report = try harness.store.status(latestProblems: 10)
         let removal = try #require(report.removeByHand.first)
         #expect(removal.post == "fete" && removal.channel == "push")
         #expect(removal.urls.isEmpty, "Gotify gives no address; the reason names the id")
+        #expect(removal.reason?.contains("id 2") == true)
 
-        // Queued again: the correction, deleted already, is not asked for again.
+        // Queued again: the first publication, deleted already, is not asked for again.
         #expect(try await harness.store.requeue(postID: "fete", channel: nil, now: Date()) == ["push"])
         harness.engine.wake()
         #expect(await harness.line("event=failed post=fete channel=push attempt=2 ") != nil, "\(harness.lines)")
-        #expect(gotify.calls.suffix(3) == ["DELETE /message/2", "DELETE /message/1", "DELETE /message/1"])
+        #expect(gotify.calls.suffix(3) == ["DELETE /message/2", "DELETE /message/1", "DELETE /message/2"])
         await gotify.stop()
     }
 }

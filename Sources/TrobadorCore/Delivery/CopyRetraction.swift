@@ -6,7 +6,8 @@ import Foundation
 /// same for every channel type, built in or plugin; on a channel that edits in place there is
 /// one copy, and this is one deletion as before.
 ///
-/// What is deleted is kept as the delivery's progress (`Receipt.parts`: the remote ids of the
+/// A copy the network refuses to delete does not stop the others from being deleted: the
+/// retraction then fails, naming it. What is deleted is kept as the delivery's progress (`Receipt.parts`: the remote ids of the
 /// copies deleted), as a thread's published parts are, whatever the attempt's end: the next
 /// attempt deletes only what is left. This is chosen over taking the network's "not found" as
 /// done because it records only what the network confirmed: a copy someone else removed, or
@@ -34,6 +35,7 @@ struct CopyRetraction: Sendable {
         let before = deletedBefore
         var deleted = copies.filter { $0.remoteID.map(before.contains) ?? false }
         var lastStatus: Int?
+        var refused: [(copy: Receipt, reason: String, status: Int?)] = []
         for copy in copies where !deleted.contains(copy) {
             var one = message
             one.previousReceipt = copy
@@ -43,17 +45,27 @@ struct CopyRetraction: Sendable {
                 deleted.append(copy)
                 lastStatus = receipt.httpStatus
             case .retry(let after, let reason, let status, _):
+                // Worth trying again (a 503, a rate limit): the next copies would meet it too.
                 let why = "deleting \(Self.name(copy, among: copies)): \(reason)" + alreadyDeleted(deleted, among: copies)
                 return Ending(outcome: .retry(after: after, reason: why, httpStatus: status, progress: Self.progress(deleted)),
                               progress: Self.progress(deleted))
             case .failed(let reason, let status):
-                let left = copies.filter { !deleted.contains($0) }
-                let why = "could not delete \(Self.name(copy, among: copies)): \(reason)" + alreadyDeleted(deleted, among: copies)
-                    + "; still online: " + left.map { Self.name($0, among: copies) }.joined(separator: ", ")
-                    + ". Remove \(left.count == 1 ? "it" : "them") by hand (`trobador status` lists where), or fix the cause and run "
-                    + "`trobador retry \(message.post.id)`, which deletes only what is left"
-                return Ending(outcome: .failed(reason: why, httpStatus: status), progress: Self.progress(deleted))
+                // One copy refused (removed by hand, say) keeps none of the others online.
+                refused.append((copy, reason, status))
             }
+        }
+        if !refused.isEmpty {
+            // Copies refused for the same reason (a missing token) are named together.
+            var reasons: [String] = []
+            for refusal in refused where !reasons.contains(refusal.reason) { reasons.append(refusal.reason) }
+            let why = reasons.map { reason in
+                "could not delete " + refused.filter { $0.reason == reason }.map { Self.name($0.copy, among: copies) }.joined(separator: " and ")
+                    + ": " + reason
+            }.joined(separator: "; ")
+                + alreadyDeleted(deleted, among: copies)
+                + ". Remove \(refused.count == 1 ? "it" : "them") by hand if still online (`trobador status` lists where), or fix the cause and run "
+                + "`trobador retry \(message.post.id)`, which deletes only what is left"
+            return Ending(outcome: .failed(reason: why, httpStatus: refused.first?.status), progress: Self.progress(deleted))
         }
         // The post as the channel knew it first: its first publication.
         let first = copies.last
