@@ -36,8 +36,9 @@ public struct StatusReport: Sendable, Codable {
     public struct ManualRemoval: Sendable, Codable {
         public var post: String
         public var channel: String
-        /// Where the copies are (the first publication, then any correction published as a new
-        /// message), as far as the network said.
+        /// Where the copies still online are (the first publication, then any correction
+        /// published as a new message, less those the retraction deleted), as far as the
+        /// network said.
         public var urls: [String]
         public var reason: String?
         public var at: Date
