@@ -129,17 +129,20 @@ public actor Intake {
                 results = try await store.accept(submissions, now: stamp)
                 if storeFailureLogged {
                     storeFailureLogged = false
-                    log.log(LogEvent(.accepted, extra: [("note", "the state database can be written again; intake resumes")]))
+                    log.log(LogEvent(.intakeResumed, extra: [("note", "the state database can be written again; the posts that waited are taken now")]))
                 }
                 break
             } catch {
                 // Nothing can be stored: the entries stay in the inbox untouched, and the same
                 // batch is tried again every few seconds (the disk may be full), logged once.
+                // Not `rejected`: nothing is, and nothing moves.
                 if !storeFailureLogged {
                     storeFailureLogged = true
                     log.log(LogEvent(
-                        .rejected, level: .error,
-                        error: "cannot write the state database: \(error); posts stay in the inbox and are taken again every 5 s until it can be written"))
+                        .intakePaused, level: .error,
+                        error: "cannot write the state database (\(error)); \(submissions.count) post(s) wait in the inbox, untouched, "
+                            + "and are taken again every \(ConfigValueSyntax.text(for: Self.storeRetryDelay)) until it can be written: "
+                            + "free space (or fix the fault) on the file system that holds it"))
                 }
                 try? await Task.sleep(for: Self.storeRetryDelay)
                 if Task.isCancelled { return }
