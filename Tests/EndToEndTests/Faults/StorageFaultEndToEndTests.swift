@@ -86,4 +86,54 @@ struct StorageFaultEndToEndTests {
         #expect(status.status == 0, "the database reads after the fault: \(status.err)")
         await receiver.stop()
     }
+
+    @Test(.enabled(if: FaultShim.isAvailable, "needs a C compiler (cc) to build the fault shim"))
+    func a_failing_fsync_of_the_state_database_acknowledges_nothing_and_the_batch_is_written_again_not_resynced() async throws {
+        let fixture = try EndToEndFixture("fsync")
+        defer { fixture.remove() }
+        let receiver = try await LoopbackReceiver()
+        try Self.configure(fixture, receiver: receiver)
+        let shim = try FaultShim(operations: ["fsync", "fdatasync"], path: "/state/state.sqlite", directory: fixture.root)
+        shim.disarm()
+        let daemon = try TrobadorDaemon(in: fixture.root, environment: shim.environment)
+        defer { Task { await daemon.killNow() } }
+        #expect(await daemon.waitUntilReady())
+
+        shim.arm()
+        let files = try Self.drop(fixture, ["sync-1", "sync-2"])
+        #expect(await daemon.waitForLog { $0.contains("event=intake_paused") })
+        try await Task.sleep(for: .seconds(6))
+        #expect(!shim.notes.isEmpty, "the shim did fail a sync: the test can fail")
+        #expect(daemon.lines(event: "intake_paused").count == 1, "\(daemon.log)")
+        #expect(Self.inboxHolds(fixture, files), "nothing acknowledged: \(fixture.inboxEntries())")
+        #expect(fixture.archivedFiles().isEmpty && receiver.count == 0)
+        #expect(daemon.lines(event: "accepted").isEmpty && daemon.lines(event: "rejected").isEmpty)
+
+        shim.disarm()
+        #expect(await receiver.wait { Set($0.compactMap(\.postID)) == ["sync-1", "sync-2"] })
+        #expect(await daemon.waitForLog { log in files.keys.allSatisfy { log.contains("event=accepted post=\($0.dropLast(3)) ") } })
+        #expect(fixture.archivedFiles().count == 2)
+        await daemon.killNow()
+        // After a kill -9, what was acknowledged is there, once.
+        let history = try await fixture.trobador(["history", "sync-1", "--json"])
+        #expect(history.status == 0 && history.out.contains("delivered"), "\(history.out)\(history.err)")
+        if let check = Self.integrityCheck(fixture.root + "/state/state.sqlite") { #expect(check == "ok") }
+        await receiver.stop()
+    }
+
+    @Test(.enabled(if: FaultShim.isAvailable, "needs a C compiler (cc) to build the fault shim"))
+    func submit_whose_sync_fails_says_so_and_leaves_nothing_in_the_inbox() async throws {
+        let fixture = try EndToEndFixture("submit-fsync")
+        defer { fixture.remove() }
+        try fixture.writeConfiguration(webhooks: [("hook", "http://127.0.0.1:9/hook")])
+        try FileManager.default.createDirectory(atPath: fixture.inbox, withIntermediateDirectories: true)
+        try fixture.directory.write("soumis.md", EndToEndFixture.post(id: "soumis"))
+        let shim = try FaultShim(operations: ["fsync", "fdatasync"], path: "/spool/inbox/", directory: fixture.root)
+        let result = try await TrobadorBinary.run(["submit", "soumis.md"], in: fixture.root, environment: shim.environment)
+        #expect(!shim.notes.isEmpty)
+        #expect(result.status != 0)
+        #expect(!result.out.contains("soumis"), "no id printed for a post that is not safely in the inbox: \(result.out)")
+        #expect(result.err.contains("sync") && result.err.contains("Input/output error"), "\(result.err)")
+        #expect(fixture.inboxEntries().isEmpty, "no half-synced post, no temporary file: \(fixture.inboxEntries())")
+    }
 }
