@@ -157,13 +157,20 @@ public actor Intake {
                 toArchive.append((submission, result))
             }
         }
-        let archived: [String]
+        let names = toArchive.map(\.0.fileName)
+        var archived: [String]
+        var stranded = false
         do {
-            archived = try spool.archive(toArchive.map(\.0.fileName), on: stamp)
+            archived = try spool.archive(names, on: stamp)
         } catch {
-            // Stored but not moved: the next scan finds them again and sees duplicates.
-            log.log(LogEvent(.accepted, level: .error, error: "stored, but could not archive: \(error)"))
-            archived = toArchive.map { "inbox/" + $0.0.fileName }
+            // Stored durably, so accepted and deliverable; only the move failed. Nothing is
+            // lost, but a file left in the inbox would only be seen again at the next start.
+            log.log(LogEvent(
+                .accepted, level: .error,
+                error: "stored, but could not archive: \(error); the files stay in the inbox and are moved again every "
+                    + "\(ConfigValueSyntax.text(for: Self.storeRetryDelay)) (they are not published twice); check the spool's file system"))
+            archived = names.map { "inbox/" + $0 }
+            stranded = true
         }
         var anyNew = false
         for ((submission, result), file) in zip(toArchive, archived) {
@@ -171,6 +178,21 @@ public actor Intake {
             if case .accepted = result { anyNew = true }
         }
         if anyNew { onAccepted() }
+        if stranded { await archiveWhenPossible(names, stamp: stamp) }
+    }
+
+    /// Moves stored entries still in the inbox to the archive, trying again every few seconds
+    /// until the spool lets it (the same pause as for a state database that cannot be written).
+    private func archiveWhenPossible(_ names: [String], stamp: Date) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.storeRetryDelay)
+            let left = names.filter { PostFileReader.kind(at: spool.inbox + "/" + $0) != nil }
+            guard !left.isEmpty else { return }
+            if let moved = try? spool.archive(left, on: stamp) {
+                log.log(LogEvent(.accepted, extra: [("moved_to", moved.joined(separator: ",")), ("note", "archived now that the spool can be written")]))
+                return
+            }
+        }
     }
 
     private func logResult(_ submission: Submission, _ result: AcceptResult, file: String) {

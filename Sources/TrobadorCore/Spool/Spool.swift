@@ -55,7 +55,10 @@ public struct Spool: Sendable {
         }
         try Self.writeDurably(Array(report.utf8), to: rejected + "/" + target + ".error")
         if rename(inbox + "/" + name, rejected + "/" + target) != 0 {
-            throw SpoolError(path: inbox + "/" + name, operation: "move to rejected/", code: errno)
+            let code = errno
+            // The entry stays in the inbox: no reason may lie in rejected/ without its file.
+            unlink(rejected + "/" + target + ".error")
+            throw SpoolError(path: inbox + "/" + name, operation: "move to rejected/", code: code)
         }
         try Self.syncDirectory(rejected)
         try Self.syncDirectory(inbox)

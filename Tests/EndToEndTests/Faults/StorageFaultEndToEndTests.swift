@@ -136,4 +136,37 @@ struct StorageFaultEndToEndTests {
         #expect(result.err.contains("sync") && result.err.contains("Input/output error"), "\(result.err)")
         #expect(fixture.inboxEntries().isEmpty, "no half-synced post, no temporary file: \(fixture.inboxEntries())")
     }
+
+    @Test(.enabled(if: FaultShim.isAvailable, "needs a C compiler (cc) to build the fault shim"),
+          .enabled(if: FaultRun.isFull, "slow: Tests/faults/run"))
+    func a_failing_move_to_the_archive_after_storing_loses_nothing_and_archives_once_it_works() async throws {
+        let fixture = try EndToEndFixture("rename")
+        defer { fixture.remove() }
+        let receiver = try await LoopbackReceiver()
+        try fixture.writeConfiguration(webhooks: [("hook", receiver.url + "/hook")])
+        let shim = try FaultShim(operations: ["rename"], path: "/spool/archive/", directory: fixture.root)
+        shim.disarm()
+        let daemon = try TrobadorDaemon(in: fixture.root, environment: shim.environment)
+        defer { Task { await daemon.killNow() } }
+        #expect(await daemon.waitUntilReady())
+
+        shim.arm()
+        _ = try Self.drop(fixture, ["bloque"])
+        // Stored durably, so delivered; the file waits in the inbox, and the error says so once.
+        #expect(await receiver.wait { $0.compactMap(\.postID) == ["bloque"] })
+        #expect(await daemon.waitForLog { $0.contains("could not archive") })
+        try await Task.sleep(for: .seconds(6))
+        #expect(!shim.notes.isEmpty)
+        #expect(daemon.log.components(separatedBy: "could not archive").count == 2, "\(daemon.log)")
+        #expect(fixture.inboxEntries() == ["bloque.md"])
+        #expect(daemon.lines(event: "rejected").isEmpty)
+
+        shim.disarm()
+        #expect(await eventually { fixture.inboxEntries().isEmpty && fixture.archivedFiles().count == 1 })
+        #expect(await daemon.waitForLog { $0.contains("archived now that the spool can be written") })
+        _ = try Self.drop(fixture, ["suivant"])
+        #expect(await eventually { fixture.archivedFiles().count == 2 })
+        #expect(await receiver.wait { $0.compactMap(\.postID) == ["bloque", "suivant"] }, "archived late, not sent again")
+        await receiver.stop()
+    }
 }
