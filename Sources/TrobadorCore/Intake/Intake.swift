@@ -53,40 +53,62 @@ public actor Intake {
 
     /// Reads the whole inbox, oldest entries first.
     public func rescan() async {
-        var pending = scan()
-        // An entry being written in place when the scan saw it is left until it is closed;
-        // the watcher announces it then. Only a scan (start, overflow) can see one.
-        while !pending.ready.isEmpty || !pending.recent.isEmpty {
-            await process(pending.ready)
-            guard !pending.recent.isEmpty, !Task.isCancelled else { break }
-            try? await Task.sleep(for: .seconds(1))
-            let recent = Set(pending.recent)
-            let again = scan()
-            pending = (again.ready.filter(recent.contains), again.recent.filter(recent.contains))
-        }
+        // A scan (start, overflow) can see a file still being written in place: it waits,
+        // like a post folder still being filled, until nothing in it changed for a moment.
+        await takeWhenSettled(scan(), foldersOnly: false)
     }
 
-    /// Processes entries by name, in batches.
+    /// Processes entries announced by the watcher. A file announced is whole (closed after
+    /// writing, or renamed in); a folder may have been renamed in before its media were all
+    /// copied into it, so it is read once nothing in it has changed for a moment.
     public func process(_ names: [String]) async {
-        var start = 0
-        while start < names.count {
-            let end = min(names.count, start + Self.batchSize)
-            await processBatch(Array(names[start..<end]))
-            start = end
+        await takeWhenSettled(names, foldersOnly: true)
+    }
+
+    /// How long an entry must have been left alone before it is read, when it may still be written.
+    static let settleTime: TimeInterval = 2
+
+    /// Takes the entries that are settled now, in batches, then looks again every second at
+    /// the others until they are settled too (or gone).
+    private func takeWhenSettled(_ names: [String], foldersOnly: Bool) async {
+        var pending = names
+        while !pending.isEmpty {
+            let settledBefore = now().timeIntervalSince1970 - Self.settleTime
+            var ready: [String] = []
+            var waiting: [String] = []
+            for name in pending {
+                let path = spool.inbox + "/" + name
+                guard let kind = PostFileReader.kind(at: path) else { continue }
+                if foldersOnly && kind != .directory {
+                    ready.append(name)
+                } else if let changed = Spool.lastChange(at: path), changed > settledBefore {
+                    waiting.append(name)
+                } else {
+                    ready.append(name)
+                }
+            }
+            var start = 0
+            while start < ready.count {
+                let end = min(ready.count, start + Self.batchSize)
+                await processBatch(Array(ready[start..<end]))
+                start = end
+            }
+            guard !waiting.isEmpty, !Task.isCancelled else { return }
+            try? await Task.sleep(for: .seconds(1))
+            pending = waiting
         }
     }
 
-    private func scan() -> (ready: [String], recent: [String]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: spool.inbox) else { return ([], []) }
-        var entries: [(name: String, modified: Double)] = []
+    /// The inbox's entries, oldest change first.
+    private func scan() -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: spool.inbox) else { return [] }
+        var entries: [(name: String, changed: Double)] = []
         for name in names where !Spool.isIgnored(name) {
-            var info = stat()
-            guard lstat(spool.inbox + "/" + name, &info) == 0 else { continue }
-            entries.append((name, Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9))
+            guard let changed = Spool.lastChange(at: spool.inbox + "/" + name) else { continue }
+            entries.append((name, changed))
         }
-        entries.sort { ($0.modified, $0.name) < ($1.modified, $1.name) }
-        let settled = now().timeIntervalSince1970 - 2
-        return (entries.filter { $0.modified <= settled }.map(\.name), entries.filter { $0.modified > settled }.map(\.name))
+        entries.sort { ($0.changed, $0.name) < ($1.changed, $1.name) }
+        return entries.map(\.name)
     }
 
     private func processBatch(_ names: [String]) async {

@@ -29,6 +29,24 @@ public struct Spool: Sendable {
             || name.hasSuffix("~") || name.isEmpty
     }
 
+    /// When `path` last changed, in seconds since 1970: a file's modification time; for a
+    /// folder, the latest of its own and of everything below it (a media file still being
+    /// copied into a post folder keeps changing). Links are not followed; nil if nothing is there.
+    public static func lastChange(at path: String) -> Double? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        var latest = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        guard info.st_mode & S_IFMT == S_IFDIR, let inside = FileManager.default.enumerator(atPath: path) else { return latest }
+        // A post folder holds a post and a few images; the bound keeps a huge tree from stalling intake.
+        for case let relative as String in inside.prefix(1000) {
+            var child = stat()
+            if lstat(path + "/" + relative, &child) == 0 {
+                latest = max(latest, Double(child.st_mtim.tv_sec) + Double(child.st_mtim.tv_nsec) / 1e9)
+            }
+        }
+        return latest
+    }
+
     /// Moves inbox entries to today's archive directory and makes the moves durable.
     /// Returns the new paths relative to the spool, in order.
     public func archive(_ names: [String], on date: Date) throws -> [String] {
