@@ -140,6 +140,8 @@ public actor Intake {
                     post: loaded.post, media: loaded.media, source: loaded.source, format: loaded.format.rawValue,
                     contentHash: loaded.contentHash, fileName: name, routes: routes))
             } catch {
+                // Taken back between the event and the reading: there is nothing left to reject.
+                if PostFileReader.kind(at: path) == nil { continue }
                 reject(name, error)
             }
         }

@@ -48,15 +48,21 @@ public struct Spool: Sendable {
     }
 
     /// Moves inbox entries to today's archive directory and makes the moves durable.
-    /// Returns the new paths relative to the spool, in order.
+    /// Returns the new paths relative to the spool, in order (`inbox/NAME` for an entry
+    /// someone took out of the inbox after it was stored).
     public func archive(_ names: [String], on date: Date) throws -> [String] {
         let day = Self.day(date)
         let directory = archive + "/" + day
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var moved: [String] = []
         for name in names {
-            let target = try Self.moveUnique(from: inbox + "/" + name, toDirectory: directory, name: name)
-            moved.append("archive/\(day)/\(target)")
+            do {
+                let target = try Self.moveUnique(from: inbox + "/" + name, toDirectory: directory, name: name)
+                moved.append("archive/\(day)/\(target)")
+            } catch let error as SpoolError where error.code == ENOENT {
+                // Taken out of the inbox after it was read and stored: stored is what counts.
+                moved.append("inbox/\(name)")
+            }
         }
         if !names.isEmpty {
             try Self.syncDirectory(directory)

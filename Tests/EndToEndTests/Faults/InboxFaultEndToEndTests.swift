@@ -43,6 +43,35 @@ struct InboxFaultEndToEndTests {
         #expect(daemon.lines(event: "rejected").isEmpty && daemon.lines(event: "duplicate").isEmpty)
     }
 
+    @Test func entries_taken_back_right_after_they_arrive_are_neither_rejected_nor_an_error() async throws {
+        let fixture = try EndToEndFixture("vanishing")
+        defer { fixture.remove() }
+        let receiver = try await LoopbackReceiver()
+        try fixture.writeConfiguration(webhooks: [("hook", receiver.url + "/hook")])
+        let daemon = try TrobadorDaemon(in: fixture.root)
+        defer { Task { await daemon.killNow() } }
+        #expect(await daemon.waitUntilReady())
+        let staging = fixture.root + "/staging"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        var random = SystemRandomNumberGenerator()
+        for number in 0..<300 {
+            let name = "fugace-\(number).md"
+            try Data(EndToEndFixture.post(id: "fugace-\(number)", number: number).utf8).write(to: URL(fileURLWithPath: staging + "/" + name))
+            #expect(rename(staging + "/" + name, fixture.inbox + "/" + name) == 0)
+            usleep(UInt32.random(in: 0...3000, using: &random))
+            // Gone before the daemon read it, or after it took it (then it is in archive/).
+            unlink(fixture.inbox + "/" + name)
+        }
+        try fixture.dropRenamed("temoin.md", EndToEndFixture.post(id: "temoin"))
+        #expect(await daemon.waitForLog { $0.contains("event=accepted post=temoin ") })
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: fixture.rejected)) ?? []).isEmpty)
+        #expect(!daemon.log.contains("level=error"), "\(daemon.lines(event: "rejected").prefix(3))\(daemon.log.suffix(600))")
+        // Every post the daemon did take is delivered, once.
+        let taken = daemon.lines(event: "accepted").count
+        #expect(await receiver.wait { $0.count == taken })
+        await receiver.stop()
+    }
+
     @Test func a_post_folder_renamed_in_while_its_image_is_still_being_copied_is_read_once_the_copy_is_done() async throws {
         let fixture = try EndToEndFixture("half-copied")
         defer { fixture.remove() }
