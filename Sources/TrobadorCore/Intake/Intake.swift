@@ -257,7 +257,13 @@ public actor Intake {
             let moved = try spool.reject(name, report: rejection.report(fileName: name))
             log.log(LogEvent(.rejected, level: .error, error: summary, file: "inbox/" + name, extra: [("moved_to", moved)]))
         } catch {
-            log.log(LogEvent(.rejected, level: .error, error: "\(summary); and it could not be moved to rejected/: \(error)", file: "inbox/" + name))
+            // No .error file can go with it, so the log line carries the hint too.
+            let hints = rejection.problems.compactMap(\.hint).joined(separator: " ")
+            log.log(LogEvent(
+                .rejected, level: .error,
+                error: "\(summary); it stays in the inbox, since it could not be moved to rejected/ (\(error))"
+                    + (hints.isEmpty ? "" : "; how to fix it: \(hints)"),
+                file: "inbox/" + name))
         }
     }
 }

@@ -115,4 +115,54 @@ struct InboxFaultEndToEndTests {
         #expect(fixture.inboxEntries().isEmpty)
         await receiver.stop()
     }
+
+    static let canDropPrivileges = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+
+    @Test(.enabled(if: canDropPrivileges, "needs root and setpriv to run the daemon as an unprivileged user (root reads everything)"))
+    func a_file_or_folder_the_daemon_may_not_read_is_rejected_with_the_reason_once_and_the_inbox_keeps_flowing() async throws {
+        let fixture = try EndToEndFixture("unreadable")
+        defer { fixture.remove() }
+        let receiver = try await LoopbackReceiver()
+        try fixture.writeConfiguration(webhooks: [("hook", receiver.url + "/hook")])
+        try FileManager.default.createDirectory(atPath: fixture.inbox, withIntermediateDirectories: true)
+        // The daemon runs as nobody and owns its spool, as the trobador user does.
+        let chown = Process()
+        chown.executableURL = URL(fileURLWithPath: "/bin/chown")
+        chown.arguments = ["-R", "65534:65534", fixture.root]
+        try chown.run()
+        await chown.exited()
+        let daemon = try TrobadorDaemon(
+            in: fixture.root, launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        defer { Task { await daemon.killNow() } }
+        #expect(await daemon.waitUntilReady())
+
+        // Root's own files, mode 0600: the service may move them but not read them.
+        let staging = fixture.root + "/.prive.tmp"
+        try Data(EndToEndFixture.post(id: "prive").utf8).write(to: URL(fileURLWithPath: staging))
+        chmod(staging, 0o600)
+        #expect(rename(staging, fixture.inbox + "/prive.md") == 0)
+        let folder = fixture.root + "/dossier-ferme"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(EndToEndFixture.post(id: "dossier-ferme").utf8).write(to: URL(fileURLWithPath: folder + "/post.md"))
+        chmod(folder, 0o700)
+        #expect(rename(folder, fixture.inbox + "/dossier-ferme") == 0)
+
+        #expect(await daemon.waitForLog { $0.contains("file=inbox/prive.md") && $0.contains("file=inbox/dossier-ferme") })
+        try fixture.dropRenamed("lisible.md", EndToEndFixture.post(id: "lisible"))
+        #expect(await receiver.wait { $0.compactMap(\.postID) == ["lisible"] })
+        try await Task.sleep(for: .seconds(2))
+        let rejections = daemon.lines(event: "rejected")
+        #expect(rejections.count == 2, "once each, not looped on: \(rejections)")
+        let fileError = try String(contentsOfFile: fixture.rejected + "/prive.md.error", encoding: .utf8)
+        #expect(fileError.contains("could not be read (Permission denied)") && fileError.contains("permission"), "\(fileError)")
+        // A folder of root's with mode 0700 cannot even be moved (rename needs to write its `..`):
+        // it stays in the inbox, and the log line says why, once.
+        let folderLine = try #require(rejections.first { $0.contains("file=inbox/dossier-ferme") })
+        #expect(folderLine.contains("could not be read (Permission denied)") && folderLine.contains("chmod")
+                && folderLine.contains("stays in the inbox, since it could not be moved to rejected/"), "\(folderLine)")
+        #expect(FileManager.default.fileExists(atPath: fixture.rejected + "/prive.md"), "kept, not deleted")
+        #expect(fixture.inboxEntries() == ["dossier-ferme"])
+        #expect(!FileManager.default.fileExists(atPath: fixture.rejected + "/dossier-ferme.error"), "no reason without its file")
+        await receiver.stop()
+    }
 }
