@@ -74,6 +74,9 @@ public struct ConfigurationLoader: Sendable {
     }
 
     func parse(_ text: String, path: String, fileMode: UInt32?) throws(ConfigurationError) -> Configuration {
+        if let tooDeep = TOMLPreflight.problem(in: text, path: path) {
+            throw ConfigurationError(problems: [tooDeep])
+        }
         let document: TOMLTable
         do {
             document = try TOMLTable(string: text)
