@@ -87,7 +87,7 @@ extension PostParser {
             }
             media = try loadMedia(parsed, from: bundle)
         }
-        return LoadedPost(post: parsed.post, media: media, source: source, format: format)
+        return LoadedPost(post: parsed.post, media: media, source: PostText.canonical(source), format: format)
     }
 
     private func loadMedia(_ parsed: ParsedPost, from directory: String) throws(PostRejection) -> [MediaFile] {
