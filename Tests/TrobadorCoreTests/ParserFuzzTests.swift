@@ -16,6 +16,8 @@ import TrobadorTestSupport
     static let inputs = Int(environment["TROBADOR_FUZZ_INPUTS"] ?? "") ?? 300
     /// When set, each test goes on with new seeds for this long.
     static let seconds = Double(environment["TROBADOR_FUZZ_SECONDS"] ?? "") ?? 0
+    /// Mixed into every test's own seed: 0 in CI, the time in `Tests/faults/run`, which prints it to replay.
+    static let runSeed = UInt64(environment["TROBADOR_FUZZ_SEED"] ?? "") ?? 0
 
     static let tokens: [[UInt8]] = [
         "---\n", ": ", "- ", "[", "]", "{", "}", "&a ", "*a", "<<: *a\n", "!!binary ", "!!python/object/apply:os.system ",
@@ -50,12 +52,12 @@ import TrobadorTestSupport
         let deadline = Date().addingTimeInterval(seconds)
         var round: UInt64 = 0
         repeat {
-            var random = XorShift(seed: seed &+ round &* 0x9E37_79B9)
+            var random = XorShift(seed: (seed ^ runSeed) &+ round &* 0x9E37_79B9)
             for number in 0..<inputs {
                 if number % 50 == 0 { await Task.yield() }
                 var bytes = random.pick(corpus)
                 for _ in 0..<(1 + random.next(below: 8)) { mutate(&bytes, &random) }
-                check(bytes, "seed \(seed) round \(round) input \(number)")
+                check(bytes, "seed \(seed) run seed \(runSeed) round \(round) input \(number)")
             }
             round += 1
         } while Date() < deadline
@@ -178,6 +180,10 @@ import TrobadorTestSupport
             ("NUL", Array("[spool]\ndir = \"s\u{0}\"\n".utf8), "NUL byte (line 2)", 1),
             ("accented section", Array("[spool]\ndir = \"s\"\n\n[émissions]\nx = 1\n".utf8), "[\"émissions\"]", 4),
             ("section starting with &", Array("[[ &a channel]]\nname = \"x\"\n".utf8), "not &", 1),
+            ("three brackets", Array("[spool]\n[[[channel]]\nname = \"x\"\n".utf8), "not [", 2),
+            ("a brace closing a list", Array("[delivery]\ndefaults = [ # les canaux\n  \"a\", }\n".utf8), "list opened on line 2", 3),
+            ("a combining mark after [", Array("[spool]\n[\u{302E}channel]\n".utf8), "not \u{302E}", 2),
+            ("a lone bracket", Array("[spool]\ndir = \"s\"\n[\n\nx = 1\n".utf8), "not the end of the line", 3),
         ] {
             let path = directory.path + "/\(name).toml"
             FileManager.default.createFile(atPath: path, contents: Data(bytes))
