@@ -7,8 +7,8 @@ import Testing
 /// grapheme cut, facets pointing into their own part.
 @Suite struct RenderSplitterPropertyTests {
     static let rules: [LengthRule] = [.graphemes, .utf16, .unicodeScalars, .utf8Bytes, .mastodon()]
-    /// `Tests/faults/run` (long fuzzing) checks fifty times more texts than CI.
-    static let scale = ParserFuzzTests.seconds > 0 ? 50 : 1
+    /// `Tests/faults/run` (long fuzzing) checks five times more texts than CI.
+    static let scale = ParserFuzzTests.seconds > 0 ? 5 : 1
 
     @Test(arguments: 0..<5)
     func every_part_fits_and_keeps_the_words_in_order(batch: Int) async {
