@@ -92,10 +92,15 @@ final class Transfer: @unchecked Sendable {
     /// can still be asked for the status code.
     func outcome(for code: CURLcode) -> Outcome {
         let duration = elapsed
-        if exceededLimit {
+        // CURLE_FILESIZE_EXCEEDED: MAXFILESIZE refused an announced Content-Length, which
+        // libcurl words as "Maximum file size exceeded"; say it like the cap met while reading.
+        if exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
+            var status = 0
+            if let easy { curlshim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status) }
+            let answered = status > 0 ? " (HTTP \(status))" : ""
             let message = headerBytes > Self.maxHeaderBytes
                 ? "response headers larger than the \(Self.maxHeaderBytes)-byte limit; transfer aborted"
-                : "response larger than the \(maxBodyBytes)-byte limit; transfer aborted"
+                : "response\(answered) larger than the \(maxBodyBytes)-byte limit; transfer aborted"
             return .failure(HTTPError(kind: .responseTooLarge, message: message, duration: duration))
         }
         guard code == CURLE_OK else {

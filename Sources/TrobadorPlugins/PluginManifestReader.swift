@@ -30,13 +30,9 @@ struct PluginManifestReader {
         }
         let text = String(decoding: data, as: UTF8.self)
         let document: TOMLTable
-        do {
-            document = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            return .failure(PluginProblems([ConfigurationProblem(
-                path: path, line: max(error.source.begin.line, 1), column: max(error.source.begin.column, 1), message: error.description)]))
-        } catch {
-            return .failure(PluginProblems([ConfigurationProblem(path: path, line: 1, column: 1, message: "\(error)")]))
+        switch TOMLDocument.parse(text, path: path) {
+        case .success(let table): document = table
+        case .failure(let error): return .failure(PluginProblems(error.problems))
         }
         let diagnostics = ManifestDiagnostics(path: path, source: text)
         let root = ManifestTable(table: document, ref: .root, title: "the top level", diagnostics: diagnostics)
@@ -52,7 +48,7 @@ struct PluginManifestReader {
     /// keys can still be checked.
     func settingsOnly() -> [ChannelSettingSpec]? {
         guard let data = FileManager.default.contents(atPath: directory + "/plugin.toml"),
-              let document = try? TOMLTable(string: String(decoding: data, as: UTF8.self)) else { return nil }
+              case .success(let document) = TOMLDocument.parse(String(decoding: data, as: UTF8.self), path: directory + "/plugin.toml") else { return nil }
         let diagnostics = ManifestDiagnostics(path: directory + "/plugin.toml", source: String(decoding: data, as: UTF8.self))
         let settings = readSettings(ManifestTable(table: document, ref: .root, title: "the top level", diagnostics: diagnostics))
         return diagnostics.hasErrors ? nil : settings

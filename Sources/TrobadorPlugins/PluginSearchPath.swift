@@ -71,7 +71,7 @@ public struct PluginSearchPath: Sendable, Equatable {
     ) -> [String] {
         guard case .file(let path) = source,
               let data = FileManager.default.contents(atPath: path),
-              let table = try? TOMLTable(string: String(decoding: data, as: UTF8.self)),
+              case .success(let table) = TOMLDocument.parse(String(decoding: data, as: UTF8.self), path: path),
               let list = table["plugin_dirs"]?.array else { return [] }
         let absolute = path.hasPrefix("/") ? path : workingDirectory + "/" + path
         let base = (absolute as NSString).deletingLastPathComponent

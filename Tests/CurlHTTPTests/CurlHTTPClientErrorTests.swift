@@ -58,6 +58,7 @@ import Testing
         try await withLoopbackHTTPServer { base in
             let error = await sendExpectingError(client, HTTPRequest(url: "\(base)/bytes/\(256 * 1024)"))
             #expect(error?.kind == .responseTooLarge)
+            #expect(error?.message.contains("larger than the 65536-byte limit") == true, "not libcurl's 'Maximum file size exceeded': \(error?.message ?? "")")
             let fits = try await client.send(HTTPRequest(url: "\(base)/bytes/\(64 * 1024)"))
             #expect(fits.body.count == 64 * 1024)
         }

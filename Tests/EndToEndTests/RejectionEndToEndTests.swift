@@ -48,8 +48,11 @@ struct RejectionEndToEndTests {
         try fixture.dropRenamed("id-slash.md", "---\nid: agenda/fete\ntitle: Fête\n---\nCorps.\n")
         expectations.append(("id-slash.md", ["id"]))
 
-        #expect(await daemon.waitForLog { _ in
-            expectations.allSatisfy { FileManager.default.fileExists(atPath: fixture.rejected + "/" + $0.name + ".error") }
+        // The .error file is written first, the log line once the entry has moved.
+        #expect(await daemon.waitForLog { log in
+            expectations.allSatisfy {
+                FileManager.default.fileExists(atPath: fixture.rejected + "/" + $0.name + ".error") && log.contains("file=inbox/\($0.name) ")
+            }
         })
         for expectation in expectations {
             let errorText = (try? String(contentsOfFile: fixture.rejected + "/" + expectation.name + ".error", encoding: .utf8)) ?? ""

@@ -4,7 +4,7 @@ import TrobadorTestSupport
 
 @Suite("Secrets stay secret")
 struct SecretsEndToEndTests {
-    @Test func no_configured_secret_appears_in_logs_error_files_preview_status_or_history() async throws {
+    @Test func no_configured_secret_appears_in_logs_error_files_preview_status_history_or_crash_messages() async throws {
         let fixture = try EndToEndFixture("secrets")
         defer { fixture.remove() }
         // A receiver that echoes the request line back in its error, as some do.
@@ -22,14 +22,29 @@ struct SecretsEndToEndTests {
         let matrixToken = "syt_MATRIXTOKEN_xyz"
         let ntfyTopic = "ntfytopicsecret42"
         let ntfyToken = "tk_NTFYTOKEN0987"
+        let pluginToken = "PLUGINTOKEN-5c6d7e8f"
         try fixture.directory.write("signing.secret", signing + "\n")
+        // A plugin program that crashes, and says the token it was given on its way down,
+        // as a traceback would.
+        try PluginEndToEndTests.writePlugin("crashy", [
+            "plugin.toml": "summary = \"x\"\nexec = \"./send\"\ntimeout = \"5s\"\n\n[settings.token]\nkind = \"string\"\nrequired = true\nsecret = true\nhelp = \"the API token\"\n",
+            "README.md": "#\n",
+            "send": "#!/bin/sh\necho \"KeyError: refused token $(grep -o 'PLUGINTOKEN-[0-9a-f]*' | head -1)\" >&2\nkill -SEGV $$\n",
+        ], into: fixture.root + "/plugins.d", executable: ["send"])
         try fixture.directory.write("trobador.toml", """
+            plugin_dirs = ["plugins.d"]
+
             [spool]
             dir = "spool"
 
             [delivery]
-            defaults = ["intranet", "discord", "slack", "teams", "mastodon", "bluesky", "telegram", "matrix", "ntfy"]
+            defaults = ["intranet", "discord", "slack", "teams", "mastodon", "bluesky", "telegram", "matrix", "ntfy", "crashy"]
             max_attempts = 1
+
+            [[channel]]
+            name = "crashy"
+            type = "crashy"
+            token = "\(pluginToken)"
 
             [[channel]]
             name = "intranet"
@@ -92,7 +107,7 @@ struct SecretsEndToEndTests {
         #expect(await daemon.waitUntilReady())
         try fixture.dropRenamed("fuite.md", EndToEndFixture.post(id: "fuite", number: 1))
         try fixture.dropRenamed("casse.md", "---\ntitle: [\n---\nx\n")
-        let channels = ["intranet", "discord", "slack", "teams", "mastodon", "bluesky", "telegram", "matrix", "ntfy"]
+        let channels = ["intranet", "discord", "slack", "teams", "mastodon", "bluesky", "telegram", "matrix", "ntfy", "crashy"]
         #expect(await daemon.waitForLog(timeout: .seconds(60)) { log in
             channels.allSatisfy { log.contains("event=failed post=fuite channel=\($0)") }
         })
@@ -108,10 +123,17 @@ struct SecretsEndToEndTests {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: fixture.rejected)) ?? [] where name.hasSuffix(".error") {
             outputs.append(try String(contentsOfFile: fixture.rejected + "/" + name, encoding: .utf8))
         }
+        // The daemon's own crash report (the Swift runtime's backtrace on stderr, which the
+        // journal keeps) holds none either.
+        daemon.signal(SIGABRT)
+        _ = await daemon.waitForExit()
+        #expect(daemon.log.contains("crashed"), "the crash report was written: the test can fail")
+        outputs[0] = daemon.log
         #expect(outputs.count == 7)
+        #expect(outputs[0].contains("it said on stderr: KeyError: refused token ***"), "the plugin's crash message is shown, redacted")
         #expect(outputs[1].contains("unknown token in"), "the echoed error is shown, redacted")
         for secret in [signing, urlToken, discordToken, slackToken, teamsSig, mastodonToken, blueskyPassword, telegramToken,
-                       matrixToken, ntfyTopic, ntfyToken] {
+                       matrixToken, ntfyTopic, ntfyToken, pluginToken] {
             for output in outputs {
                 #expect(!output.contains(secret), "a secret leaked into: \(output.prefix(300))")
             }

@@ -7,12 +7,14 @@ import Testing
 /// grapheme cut, facets pointing into their own part.
 @Suite struct RenderSplitterPropertyTests {
     static let rules: [LengthRule] = [.graphemes, .utf16, .unicodeScalars, .utf8Bytes, .mastodon()]
+    /// `Tests/faults/run` (long fuzzing) checks five times more texts than CI.
+    static let scale = ParserFuzzTests.seconds > 0 ? 5 : 1
 
     @Test(arguments: 0..<5)
     func every_part_fits_and_keeps_the_words_in_order(batch: Int) async {
         var random = XorShift(seed: 0x5EED_0000 + UInt64(batch))
         let rule = Self.rules[batch]
-        for _ in 0..<60 {
+        for _ in 0..<(60 * Self.scale) {
             // These tests are long on a debug build: let the other suites' tasks run in between.
             await Task.yield()
             let text = FrenchTextGenerator.text(&random)
@@ -39,7 +41,7 @@ import Testing
     @Test(arguments: 0..<3)
     func urls_and_hashtags_that_fit_are_never_cut(batch: Int) async {
         var random = XorShift(seed: 0xC0FFEE + UInt64(batch))
-        for _ in 0..<60 {
+        for _ in 0..<(60 * Self.scale) {
             // These tests are long on a debug build: let the other suites' tasks run in between.
             await Task.yield()
             let text = FrenchTextGenerator.text(&random)
@@ -67,7 +69,7 @@ import Testing
     @Test(arguments: 0..<3)
     func telegram_parts_stay_valid_html_within_the_limit(batch: Int) async {
         var random = XorShift(seed: 0x7E1E + UInt64(batch))
-        for _ in 0..<40 {
+        for _ in 0..<(40 * Self.scale) {
             // These tests are long on a debug build: let the other suites' tasks run in between.
             await Task.yield()
             let body = FrenchTextGenerator.markdown(&random)

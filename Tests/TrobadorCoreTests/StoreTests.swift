@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TrobadorTestSupport
 @testable import TrobadorCore
@@ -29,6 +30,15 @@ struct StoreTests {
             return
         }
         #expect(problem.hint?.contains("action: update") == true)
+    }
+
+    @Test func commits_are_synced_to_disk_before_they_return_in_wal_mode() async throws {
+        let directory = try TemporaryDirectory("store")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        // 2 is FULL: the WAL is synced at every commit. NORMAL (1) would lose acknowledged posts in a power cut.
+        #expect(try await store.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+        #expect(try await store.pool.write { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
     }
 
     @Test func an_update_goes_to_the_channels_of_the_first_version_and_a_retraction_after_it() async throws {

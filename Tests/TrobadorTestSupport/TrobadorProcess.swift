@@ -55,9 +55,11 @@ public final class TrobadorDaemon: Sendable {
 
     /// Starts `trobador run` in `directory` with `arguments` after `run`, and `environment`
     /// added to the test's own. The log file is created unless it exists (a test may need
-    /// its inode beforehand).
+    /// its inode beforehand). `launcher` runs the binary through another program, such as
+    /// `setpriv` to run it as another user.
     public init(
-        in directory: String, arguments: [String] = [], logName: String = "daemon.log", environment: [String: String] = [:]
+        in directory: String, arguments: [String] = [], logName: String = "daemon.log", environment: [String: String] = [:],
+        launcher: [String] = []
     ) throws {
         self.directory = directory
         logPath = directory + "/" + logName
@@ -67,8 +69,13 @@ public final class TrobadorDaemon: Sendable {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         handle.seekToEndOfFile()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TrobadorBinary.path)
-        process.arguments = ["run"] + arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [TrobadorBinary.path, "run"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: TrobadorBinary.path)
+            process.arguments = ["run"] + arguments
+        }
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }

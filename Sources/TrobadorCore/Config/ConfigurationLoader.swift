@@ -75,15 +75,9 @@ public struct ConfigurationLoader: Sendable {
 
     func parse(_ text: String, path: String, fileMode: UInt32?) throws(ConfigurationError) -> Configuration {
         let document: TOMLTable
-        do {
-            document = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let begin = error.source.begin
-            throw ConfigurationError(problems: [
-                ConfigurationProblem(path: path, line: max(begin.line, 1), column: max(begin.column, 1), message: error.description),
-            ])
-        } catch {
-            throw ConfigurationError(problems: [ConfigurationProblem(path: path, line: 1, column: 1, message: "\(error)")])
+        switch TOMLDocument.parse(text, path: path) {
+        case .success(let table): document = table
+        case .failure(let error): throw error
         }
 
         let diagnostics = ConfigurationDiagnostics(path: path, locator: TOMLKeyLocator(source: text))

@@ -46,6 +46,11 @@ enum SmallFile {
             bytes += buffer[0..<count]
             guard bytes.count <= limit else { throw Failure(reason: "larger than \(limit) bytes") }
         }
+        // The parsers read C strings: text after a NUL would vanish and the error point elsewhere.
+        if let nul = bytes.firstIndex(of: 0) {
+            let line = bytes[..<nul].count(where: { $0 == UInt8(ascii: "\n") }) + 1
+            throw Failure(reason: "not a text file: it contains a NUL byte (line \(line))")
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw Failure(reason: "not valid UTF-8 text")
         }

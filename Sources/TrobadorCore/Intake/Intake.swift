@@ -53,40 +53,62 @@ public actor Intake {
 
     /// Reads the whole inbox, oldest entries first.
     public func rescan() async {
-        var pending = scan()
-        // An entry being written in place when the scan saw it is left until it is closed;
-        // the watcher announces it then. Only a scan (start, overflow) can see one.
-        while !pending.ready.isEmpty || !pending.recent.isEmpty {
-            await process(pending.ready)
-            guard !pending.recent.isEmpty, !Task.isCancelled else { break }
-            try? await Task.sleep(for: .seconds(1))
-            let recent = Set(pending.recent)
-            let again = scan()
-            pending = (again.ready.filter(recent.contains), again.recent.filter(recent.contains))
-        }
+        // A scan (start, overflow) can see a file still being written in place: it waits,
+        // like a post folder still being filled, until nothing in it changed for a moment.
+        await takeWhenSettled(scan(), foldersOnly: false)
     }
 
-    /// Processes entries by name, in batches.
+    /// Processes entries announced by the watcher. A file announced is whole (closed after
+    /// writing, or renamed in); a folder may have been renamed in before its media were all
+    /// copied into it, so it is read once nothing in it has changed for a moment.
     public func process(_ names: [String]) async {
-        var start = 0
-        while start < names.count {
-            let end = min(names.count, start + Self.batchSize)
-            await processBatch(Array(names[start..<end]))
-            start = end
+        await takeWhenSettled(names, foldersOnly: true)
+    }
+
+    /// How long an entry must have been left alone before it is read, when it may still be written.
+    static let settleTime: TimeInterval = 2
+
+    /// Takes the entries that are settled now, in batches, then looks again every second at
+    /// the others until they are settled too (or gone).
+    private func takeWhenSettled(_ names: [String], foldersOnly: Bool) async {
+        var pending = names
+        while !pending.isEmpty {
+            let settledBefore = now().timeIntervalSince1970 - Self.settleTime
+            var ready: [String] = []
+            var waiting: [String] = []
+            for name in pending {
+                let path = spool.inbox + "/" + name
+                guard let kind = PostFileReader.kind(at: path) else { continue }
+                if foldersOnly && kind != .directory {
+                    ready.append(name)
+                } else if let changed = Spool.lastChange(at: path), changed > settledBefore {
+                    waiting.append(name)
+                } else {
+                    ready.append(name)
+                }
+            }
+            var start = 0
+            while start < ready.count {
+                let end = min(ready.count, start + Self.batchSize)
+                await processBatch(Array(ready[start..<end]))
+                start = end
+            }
+            guard !waiting.isEmpty, !Task.isCancelled else { return }
+            try? await Task.sleep(for: .seconds(1))
+            pending = waiting
         }
     }
 
-    private func scan() -> (ready: [String], recent: [String]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: spool.inbox) else { return ([], []) }
-        var entries: [(name: String, modified: Double)] = []
+    /// The inbox's entries, oldest change first.
+    private func scan() -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: spool.inbox) else { return [] }
+        var entries: [(name: String, changed: Double)] = []
         for name in names where !Spool.isIgnored(name) {
-            var info = stat()
-            guard lstat(spool.inbox + "/" + name, &info) == 0 else { continue }
-            entries.append((name, Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9))
+            guard let changed = Spool.lastChange(at: spool.inbox + "/" + name) else { continue }
+            entries.append((name, changed))
         }
-        entries.sort { ($0.modified, $0.name) < ($1.modified, $1.name) }
-        let settled = now().timeIntervalSince1970 - 2
-        return (entries.filter { $0.modified <= settled }.map(\.name), entries.filter { $0.modified > settled }.map(\.name))
+        entries.sort { ($0.changed, $0.name) < ($1.changed, $1.name) }
+        return entries.map(\.name)
     }
 
     private func processBatch(_ names: [String]) async {
@@ -118,6 +140,8 @@ public actor Intake {
                     post: loaded.post, media: loaded.media, source: loaded.source, format: loaded.format.rawValue,
                     contentHash: loaded.contentHash, fileName: name, routes: routes))
             } catch {
+                // Taken back between the event and the reading: there is nothing left to reject.
+                if PostFileReader.kind(at: path) == nil { continue }
                 reject(name, error)
             }
         }
@@ -129,17 +153,20 @@ public actor Intake {
                 results = try await store.accept(submissions, now: stamp)
                 if storeFailureLogged {
                     storeFailureLogged = false
-                    log.log(LogEvent(.accepted, extra: [("note", "the state database can be written again; intake resumes")]))
+                    log.log(LogEvent(.intakeResumed, extra: [("note", "the state database can be written again; the posts that waited are taken now")]))
                 }
                 break
             } catch {
                 // Nothing can be stored: the entries stay in the inbox untouched, and the same
                 // batch is tried again every few seconds (the disk may be full), logged once.
+                // Not `rejected`: nothing is, and nothing moves.
                 if !storeFailureLogged {
                     storeFailureLogged = true
                     log.log(LogEvent(
-                        .rejected, level: .error,
-                        error: "cannot write the state database: \(error); posts stay in the inbox and are taken again every 5 s until it can be written"))
+                        .intakePaused, level: .error,
+                        error: "cannot write the state database (\(error)); \(submissions.count) post(s) wait in the inbox, untouched, "
+                            + "and are taken again every \(ConfigValueSyntax.text(for: Self.storeRetryDelay)) until it can be written: "
+                            + "free space (or fix the fault) on the file system that holds it"))
                 }
                 try? await Task.sleep(for: Self.storeRetryDelay)
                 if Task.isCancelled { return }
@@ -154,13 +181,20 @@ public actor Intake {
                 toArchive.append((submission, result))
             }
         }
-        let archived: [String]
+        let names = toArchive.map(\.0.fileName)
+        var archived: [String]
+        var stranded = false
         do {
-            archived = try spool.archive(toArchive.map(\.0.fileName), on: stamp)
+            archived = try spool.archive(names, on: stamp)
         } catch {
-            // Stored but not moved: the next scan finds them again and sees duplicates.
-            log.log(LogEvent(.accepted, level: .error, error: "stored, but could not archive: \(error)"))
-            archived = toArchive.map { "inbox/" + $0.0.fileName }
+            // Stored durably, so accepted and deliverable; only the move failed. Nothing is
+            // lost, but a file left in the inbox would only be seen again at the next start.
+            log.log(LogEvent(
+                .accepted, level: .error,
+                error: "stored, but could not archive: \(error); the files stay in the inbox and are moved again every "
+                    + "\(ConfigValueSyntax.text(for: Self.storeRetryDelay)) (they are not published twice); check the spool's file system"))
+            archived = names.map { "inbox/" + $0 }
+            stranded = true
         }
         var anyNew = false
         for ((submission, result), file) in zip(toArchive, archived) {
@@ -168,6 +202,21 @@ public actor Intake {
             if case .accepted = result { anyNew = true }
         }
         if anyNew { onAccepted() }
+        if stranded { await archiveWhenPossible(names, stamp: stamp) }
+    }
+
+    /// Moves stored entries still in the inbox to the archive, trying again every few seconds
+    /// until the spool lets it (the same pause as for a state database that cannot be written).
+    private func archiveWhenPossible(_ names: [String], stamp: Date) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.storeRetryDelay)
+            let left = names.filter { PostFileReader.kind(at: spool.inbox + "/" + $0) != nil }
+            guard !left.isEmpty else { return }
+            if let moved = try? spool.archive(left, on: stamp) {
+                log.log(LogEvent(.accepted, extra: [("moved_to", moved.joined(separator: ",")), ("note", "archived now that the spool can be written")]))
+                return
+            }
+        }
     }
 
     private func logResult(_ submission: Submission, _ result: AcceptResult, file: String) {
@@ -208,7 +257,13 @@ public actor Intake {
             let moved = try spool.reject(name, report: rejection.report(fileName: name))
             log.log(LogEvent(.rejected, level: .error, error: summary, file: "inbox/" + name, extra: [("moved_to", moved)]))
         } catch {
-            log.log(LogEvent(.rejected, level: .error, error: "\(summary); and it could not be moved to rejected/: \(error)", file: "inbox/" + name))
+            // No .error file can go with it, so the log line carries the hint too.
+            let hints = rejection.problems.compactMap(\.hint).joined(separator: " ")
+            log.log(LogEvent(
+                .rejected, level: .error,
+                error: "\(summary); it stays in the inbox, since it could not be moved to rejected/ (\(error))"
+                    + (hints.isEmpty ? "" : "; how to fix it: \(hints)"),
+                file: "inbox/" + name))
         }
     }
 }

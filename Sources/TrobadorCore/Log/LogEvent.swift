@@ -10,6 +10,10 @@ public enum LogEventName: String, Sendable, CaseIterable {
     case skipped
     case channelPaused = "channel_paused"
     case channelResumed = "channel_resumed"
+    /// The inbox is not read because the state database cannot be written (a full disk):
+    /// posts wait in the inbox, untouched.
+    case intakePaused = "intake_paused"
+    case intakeResumed = "intake_resumed"
 }
 
 public enum LogLevel: String, Sendable, Comparable {

@@ -6,7 +6,8 @@ public struct LoadedPost: Sendable, Equatable {
     public var post: Post
     /// The files named in `post.media`, in the same order, read and typed from their content.
     public var media: [MediaFile]
-    /// The bytes of the post file (`NAME.md`, `NAME.json`, or the bundle's `post.md`/`post.json`).
+    /// The bytes of the post file (`NAME.md`, `NAME.json`, or the bundle's `post.md`/`post.json`), in
+    /// Unicode normalisation form C (`PostText.canonical`).
     public var source: [UInt8]
     public var format: PostFormat
     /// Lowercase hexadecimal SHA-256 over the post file and each media file's name and

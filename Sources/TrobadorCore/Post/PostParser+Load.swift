@@ -37,6 +37,12 @@ extension PostParser {
     }
 
     private func loadBundle(at directory: String, name: String) throws(PostRejection) -> LoadedPost {
+        // A folder the daemon may not enter looks empty to lstat: say so, not "no post.md".
+        if access(directory, R_OK | X_OK) != 0 {
+            throw PostRejection(PostProblem(
+                message: "the folder \"\(name)\" could not be read (\(String(cString: strerror(errno))))",
+                hint: "Check that the trobador service may read it: the folder needs read and execute permission for its group (chmod g+rx)."))
+        }
         let candidates = PostFormat.allCases.map { (format: $0, file: "post.\($0.fileExtension)") }
         let present = candidates.filter { PostFileReader.kind(at: "\(directory)/\($0.file)") != nil }
         guard let chosen = present.first else {
@@ -81,7 +87,7 @@ extension PostParser {
             }
             media = try loadMedia(parsed, from: bundle)
         }
-        return LoadedPost(post: parsed.post, media: media, source: source, format: format)
+        return LoadedPost(post: parsed.post, media: media, source: PostText.canonical(source), format: format)
     }
 
     private func loadMedia(_ parsed: ParsedPost, from directory: String) throws(PostRejection) -> [MediaFile] {

@@ -1,5 +1,19 @@
-/// The bytes of a post file as text: UTF-8, without NUL bytes, a leading byte order mark dropped.
+import Foundation
+
+/// The bytes of a post file as text: UTF-8, without NUL bytes, a leading byte order mark
+/// dropped, in Unicode normalisation form C. An editor may save "é" as one character (NFC,
+/// most) or as "e" and a combining accent (NFD, macOS); networks count and show them
+/// differently, and the same post must not become two. Compatibility forms (NFKC, NFKD)
+/// are not applied: they change the text itself ("m²" would become "m2").
 enum PostText {
+    /// The source as stored and hashed: in NFC when it is UTF-8 text, so the same post
+    /// saved in another normalisation form is a duplicate, not a different post.
+    static func canonical(_ bytes: [UInt8]) -> [UInt8] {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return bytes }
+        let composed = text.precomposedStringWithCanonicalMapping
+        return composed.utf8.elementsEqual(text.utf8) ? bytes : Array(composed.utf8)
+    }
+
     static func decode(_ bytes: [UInt8]) throws(PostRejection) -> String {
         var bytes = bytes[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
@@ -21,7 +35,7 @@ enum PostText {
                 scalars.append(scalar)
                 offset += UTF8.width(scalar)
             case .emptyInput:
-                return String(scalars)
+                return String(scalars).precomposedStringWithCanonicalMapping
             case .error:
                 let (line, column) = position(of: offset, in: bytes)
                 throw PostRejection(PostProblem(

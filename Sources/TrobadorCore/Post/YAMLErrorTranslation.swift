@@ -11,6 +11,13 @@ enum YAMLErrorTranslation {
             if problem.contains("undefined alias") {
                 return YAMLNodeReader.aliasProblem(line: mark.line + lineOffset, column: mark.column)
             }
+            // libyaml says "Maximum nesting level reached, set with yaml_set_max_nest_level()".
+            if problem.contains("nesting level") {
+                return PostProblem(
+                    line: mark.line + lineOffset, column: mark.column,
+                    message: "the front matter is nested too deeply: [ ] and { } open inside each other hundreds of times",
+                    hint: "A post needs only a few levels, such as media: [{ file: a.jpg, alt: \"…\" }]. Check that every [ and { is closed.")
+            }
             var message = "the front matter is not valid YAML: \(problem)"
             if let context, context.mark.line != mark.line || context.mark.column != mark.column {
                 message += " (\(context.text) that starts on line \(context.mark.line + lineOffset), column \(context.mark.column))"

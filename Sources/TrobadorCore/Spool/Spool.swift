@@ -29,16 +29,40 @@ public struct Spool: Sendable {
             || name.hasSuffix("~") || name.isEmpty
     }
 
+    /// When `path` last changed, in seconds since 1970: a file's modification time; for a
+    /// folder, the latest of its own and of everything below it (a media file still being
+    /// copied into a post folder keeps changing). Links are not followed; nil if nothing is there.
+    public static func lastChange(at path: String) -> Double? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        var latest = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        guard info.st_mode & S_IFMT == S_IFDIR, let inside = FileManager.default.enumerator(atPath: path) else { return latest }
+        // A post folder holds a post and a few images; the bound keeps a huge tree from stalling intake.
+        for case let relative as String in inside.prefix(1000) {
+            var child = stat()
+            if lstat(path + "/" + relative, &child) == 0 {
+                latest = max(latest, Double(child.st_mtim.tv_sec) + Double(child.st_mtim.tv_nsec) / 1e9)
+            }
+        }
+        return latest
+    }
+
     /// Moves inbox entries to today's archive directory and makes the moves durable.
-    /// Returns the new paths relative to the spool, in order.
+    /// Returns the new paths relative to the spool, in order (`inbox/NAME` for an entry
+    /// someone took out of the inbox after it was stored).
     public func archive(_ names: [String], on date: Date) throws -> [String] {
         let day = Self.day(date)
         let directory = archive + "/" + day
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var moved: [String] = []
         for name in names {
-            let target = try Self.moveUnique(from: inbox + "/" + name, toDirectory: directory, name: name)
-            moved.append("archive/\(day)/\(target)")
+            do {
+                let target = try Self.moveUnique(from: inbox + "/" + name, toDirectory: directory, name: name)
+                moved.append("archive/\(day)/\(target)")
+            } catch let error as SpoolError where error.code == ENOENT {
+                // Taken out of the inbox after it was read and stored: stored is what counts.
+                moved.append("inbox/\(name)")
+            }
         }
         if !names.isEmpty {
             try Self.syncDirectory(directory)
@@ -55,7 +79,10 @@ public struct Spool: Sendable {
         }
         try Self.writeDurably(Array(report.utf8), to: rejected + "/" + target + ".error")
         if rename(inbox + "/" + name, rejected + "/" + target) != 0 {
-            throw SpoolError(path: inbox + "/" + name, operation: "move to rejected/", code: errno)
+            let code = errno
+            // The entry stays in the inbox: no reason may lie in rejected/ without its file.
+            unlink(rejected + "/" + target + ".error")
+            throw SpoolError(path: inbox + "/" + name, operation: "move to rejected/", code: code)
         }
         try Self.syncDirectory(rejected)
         try Self.syncDirectory(inbox)

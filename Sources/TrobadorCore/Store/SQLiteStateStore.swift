@@ -12,17 +12,16 @@ public final class SQLiteStateStore: StateStore {
         var configuration = GRDB.Configuration()
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-        }
         if !readOnly {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         if !readOnly {
+            // Set here, on the one writer connection, not in `prepareDatabase`: GRDB turns WAL
+            // on after that and sets `synchronous = NORMAL` with it, under which a commit
+            // returns before the WAL is synced and a power cut can lose what was archived.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try SQLiteSchema.migrator.migrate(pool)
         }
     }
