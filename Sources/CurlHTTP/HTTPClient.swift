@@ -92,11 +92,15 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// How long the attempt ran before it failed.
     public var duration: Duration
+    /// The status the server had answered before the exchange failed (a response too large
+    /// to keep still has one), so that a request the server accepted is known to be taken.
+    public var status: Int?
 
-    public init(kind: Kind, message: String, duration: Duration = .zero) {
+    public init(kind: Kind, message: String, duration: Duration = .zero, status: Int? = nil) {
         self.kind = kind
         self.message = message
         self.duration = duration
+        self.status = status
     }
 
     public var description: String { message }

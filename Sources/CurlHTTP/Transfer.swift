@@ -101,7 +101,7 @@ final class Transfer: @unchecked Sendable {
             let message = headerBytes > Self.maxHeaderBytes
                 ? "response headers larger than the \(Self.maxHeaderBytes)-byte limit; transfer aborted"
                 : "response\(answered) larger than the \(maxBodyBytes)-byte limit; transfer aborted"
-            return .failure(HTTPError(kind: .responseTooLarge, message: message, duration: duration))
+            return .failure(HTTPError(kind: .responseTooLarge, message: message, duration: duration, status: status > 0 ? status : nil))
         }
         guard code == CURLE_OK else {
             return .failure(HTTPError(kind: HTTPError.Kind(curlCode: code), message: failureText(code), duration: duration))

@@ -1,3 +1,4 @@
+import CurlHTTP
 import Foundation
 import Testing
 @testable import TrobadorCore
@@ -47,5 +48,19 @@ struct RetryPolicyTests {
         #expect(HTTPOutcome.retryAfter("2", now: now) == .seconds(2))
         #expect(HTTPOutcome.retryAfter("Sun, 21 Jun 2026 08:00:02 GMT", now: now) == .seconds(2))
         #expect(HTTPOutcome.retryAfter("soon", now: now) == nil)
+    }
+
+    @Test func a_success_whose_body_was_too_large_to_keep_is_delivered_not_sent_again() {
+        let tooLarge = { (status: Int?) in
+            HTTPOutcome.classify(.failure(HTTPError(kind: .responseTooLarge, message: "response larger than the limit", status: status)))
+        }
+        guard case .delivered(let receipt) = tooLarge(200) else { Issue.record("a 200 was taken: \(tooLarge(200))"); return }
+        #expect(receipt.httpStatus == 200)
+        #expect(receipt.remoteID == nil)
+        guard case .retry(_, let reason, let status, _) = tooLarge(503) else { Issue.record("\(tooLarge(503))"); return }
+        #expect(status == 503)
+        #expect(reason.contains("larger than"))
+        guard case .retry(_, _, let unknown, _) = tooLarge(nil) else { Issue.record("\(tooLarge(nil))"); return }
+        #expect(unknown == nil)
     }
 }

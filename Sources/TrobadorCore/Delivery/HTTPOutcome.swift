@@ -4,7 +4,8 @@ import Foundation
 /// The common reading of an HTTP exchange, shared by every HTTP adapter so that the rule
 /// lives in one place: 2xx delivered, 3xx failed (redirects are not followed), 408, 429
 /// and 5xx retried (honouring `Retry-After`), other 4xx failed, no response retried except
-/// for a request that can never be sent.
+/// for a request that can never be sent. A 2xx whose body was too large to keep is delivered:
+/// the server took the request.
 public enum HTTPOutcome {
     /// - Parameters:
     ///   - receipt: how to read the remote id and URL from a successful response.
@@ -21,8 +22,13 @@ public enum HTTPOutcome {
             switch error.kind {
             case .invalidRequest:
                 return .failed(reason: error.message, httpStatus: nil)
+            case .responseTooLarge where error.status.map((200..<300).contains) == true:
+                // The server said yes before its oversized body: the request was taken, and
+                // sending it again could publish it twice where the network has no idempotency.
+                // Only what the body said (the remote id) is lost.
+                return .delivered(Receipt(httpStatus: error.status))
             case .connectionFailed, .timedOut, .tls, .transport, .responseTooLarge, .cancelled:
-                return .retry(after: nil, reason: error.message, httpStatus: nil)
+                return .retry(after: nil, reason: error.message, httpStatus: error.status)
             }
         case .success(let response):
             let status = response.status

@@ -47,11 +47,13 @@ struct NetworkFaultEndToEndTests {
         defer { fixture.remove() }
         let drip = try MisbehavingServer(.dripsOneBytePerSecond)
         let reset = try MisbehavingServer(.resetsMidResponse)
-        let huge = try MisbehavingServer(.hugeBody(status: 200, bytes: 50 * 1024 * 1024))
+        let huge = try MisbehavingServer(.hugeBody(status: 503, bytes: 50 * 1024 * 1024))
+        // A success with a 50 MB body: the request was taken, so it is delivered, not sent again.
+        let hugeSuccess = try MisbehavingServer(.hugeBody(status: 200, bytes: 50 * 1024 * 1024))
         let tls = try SelfSignedServer(directory: fixture.root)
-        defer { drip.stop(); reset.stop(); huge.stop(); tls.stop() }
+        defer { drip.stop(); reset.stop(); huge.stop(); hugeSuccess.stop(); tls.stop() }
         try fixture.writeConfiguration(
-            webhooks: [("goutte", drip.url + "/hook"), ("coupure", reset.url + "/hook"), ("enorme", huge.url + "/hook"),
+            webhooks: [("goutte", drip.url + "/hook"), ("coupure", reset.url + "/hook"), ("enorme", huge.url + "/hook"), ("enorme-ok", hugeSuccess.url + "/hook"),
                        ("autosigne", "https://127.0.0.1:\(tls.port)/hook")],
             extra: "max_attempts = 2")
         let text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
@@ -66,7 +68,9 @@ struct NetworkFaultEndToEndTests {
         let channels = ["goutte", "coupure", "enorme", "autosigne"]
         #expect(await daemon.waitForLog(timeout: .seconds(60)) { log in
             channels.allSatisfy { log.contains("event=failed post=reseau channel=\($0) attempt=2") }
+                && log.contains("event=delivered post=reseau channel=enorme-ok attempt=1 http=200")
         }, "\(daemon.log)")
+        #expect(!daemon.log.contains("channel=enorme-ok attempt=2"), "a request the server took is not sent again")
         let reasons: [String: [String]] = [
             "goutte": ["timed out"], "coupure": ["reset", "Recv failure"], "enorme": ["larger than", "limit"],
             "autosigne": ["certificate"],
