@@ -40,63 +40,96 @@ public actor Intake {
 
     /// Consumes the watcher's signals until the stream ends or the task is cancelled.
     /// Scans the inbox once first, for what arrived while the daemon was down.
+    ///
+    /// Entries still being written (a post folder whose media are being copied, a file a scan
+    /// met while it was written in place) wait in `settling` and are looked at again every
+    /// second, between signals: one slow copy does not hold up the posts that come after it.
+    /// Everything runs on this one loop, so entries are never read twice at once.
     public func run(signals: AsyncStream<InboxWatcher.Signal>) async {
-        await rescan()
-        for await signal in signals {
-            if Task.isCancelled { break }
-            switch signal {
-            case .entries(let names): await process(names)
-            case .overflow: await rescan()
+        let (work, feed) = AsyncStream<IntakeWork>.makeStream()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await signal in signals { feed.yield(.signal(signal)) }
+                feed.finish()
             }
+            var settling = await take(scan(), foldersOnly: false)
+            var recheckPending = false
+            func scheduleRecheck() {
+                guard !settling.isEmpty, !recheckPending else { return }
+                recheckPending = true
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(1))
+                    feed.yield(.recheck)
+                }
+            }
+            scheduleRecheck()
+            for await item in work {
+                if Task.isCancelled { break }
+                switch item {
+                case .signal(.entries(let names)):
+                    settling.formUnion(await take(names, foldersOnly: true))
+                case .signal(.overflow):
+                    settling.formUnion(await take(scan(), foldersOnly: false))
+                case .recheck:
+                    recheckPending = false
+                    let again = settling.sorted()
+                    settling = []
+                    settling.formUnion(await take(again, foldersOnly: false))
+                }
+                scheduleRecheck()
+            }
+            group.cancelAll()
         }
     }
 
-    /// Reads the whole inbox, oldest entries first.
+    /// Reads the whole inbox, oldest entries first, waiting for entries still being written.
     public func rescan() async {
-        // A scan (start, overflow) can see a file still being written in place: it waits,
-        // like a post folder still being filled, until nothing in it changed for a moment.
-        await takeWhenSettled(scan(), foldersOnly: false)
+        await takeAllWhenSettled(scan(), foldersOnly: false)
     }
 
-    /// Processes entries announced by the watcher. A file announced is whole (closed after
-    /// writing, or renamed in); a folder may have been renamed in before its media were all
-    /// copied into it, so it is read once nothing in it has changed for a moment.
+    /// Processes entries announced by the watcher, waiting for folders still being filled.
+    /// A file announced is whole (closed after writing, or renamed in); a folder may have been
+    /// renamed in before its media were all copied into it, so it is read once nothing in it has
+    /// changed for a moment.
     public func process(_ names: [String]) async {
-        await takeWhenSettled(names, foldersOnly: true)
+        await takeAllWhenSettled(names, foldersOnly: true)
     }
 
     /// How long an entry must have been left alone before it is read, when it may still be written.
     static let settleTime: TimeInterval = 2
 
-    /// Takes the entries that are settled now, in batches, then looks again every second at
-    /// the others until they are settled too (or gone).
-    private func takeWhenSettled(_ names: [String], foldersOnly: Bool) async {
-        var pending = names
-        while !pending.isEmpty {
-            let settledBefore = now().timeIntervalSince1970 - Self.settleTime
-            var ready: [String] = []
-            var waiting: [String] = []
-            for name in pending {
-                let path = spool.inbox + "/" + name
-                guard let kind = PostFileReader.kind(at: path) else { continue }
-                if foldersOnly && kind != .directory {
-                    ready.append(name)
-                } else if let changed = Spool.lastChange(at: path), changed > settledBefore {
-                    waiting.append(name)
-                } else {
-                    ready.append(name)
-                }
-            }
-            var start = 0
-            while start < ready.count {
-                let end = min(ready.count, start + Self.batchSize)
-                await processBatch(Array(ready[start..<end]))
-                start = end
-            }
-            guard !waiting.isEmpty, !Task.isCancelled else { return }
+    private func takeAllWhenSettled(_ names: [String], foldersOnly: Bool) async {
+        var waiting = await take(names, foldersOnly: foldersOnly)
+        while !waiting.isEmpty, !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            pending = waiting
+            waiting = await take(waiting.sorted(), foldersOnly: false)
         }
+    }
+
+    /// Takes the entries that are settled now, in batches, and returns those still changing
+    /// (entries gone meanwhile are dropped). With `foldersOnly`, files count as settled.
+    private func take(_ names: [String], foldersOnly: Bool) async -> Set<String> {
+        let settledBefore = now().timeIntervalSince1970 - Self.settleTime
+        var ready: [String] = []
+        var waiting: Set<String> = []
+        for name in names {
+            let path = spool.inbox + "/" + name
+            guard let kind = PostFileReader.kind(at: path) else { continue }
+            if foldersOnly && kind != .directory {
+                ready.append(name)
+            } else if let changed = Spool.lastChange(at: path), changed > settledBefore {
+                waiting.insert(name)
+            } else {
+                ready.append(name)
+            }
+        }
+        var start = 0
+        while start < ready.count {
+            let end = min(ready.count, start + Self.batchSize)
+            await processBatch(Array(ready[start..<end]))
+            start = end
+        }
+        return waiting
     }
 
     /// The inbox's entries, oldest change first.
@@ -266,4 +299,11 @@ public actor Intake {
                 file: "inbox/" + name))
         }
     }
+}
+
+/// What the intake loop does next: what the watcher said, or a second look at entries still
+/// being written.
+private enum IntakeWork: Sendable {
+    case signal(InboxWatcher.Signal)
+    case recheck
 }
