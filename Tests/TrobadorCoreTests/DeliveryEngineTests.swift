@@ -205,7 +205,8 @@ struct DeliveryEngineNetworkTests {
         let engine = DeliveryEngine(
             lanes: [DeliveryLane(name: "hook", adapter: adapter, concurrency: 2, resendIsSafe: true)], store: store, log: capture.log,
             settings: settings, policy: RetryPolicy(settings: settings, jitter: { 1.0 }),
-            breaker: BreakerSettings(threshold: 5, firstPause: 0.5, longestPause: 1))
+            // Paused long enough that a loaded machine still finds it paused when it looks.
+            breaker: BreakerSettings(threshold: 5, firstPause: 2, longestPause: 2))
         for number in 0..<10 {
             let post = Post(id: "p\(number)", body: "x")
             let source = Array("p\(number)".utf8)

@@ -115,6 +115,8 @@ struct StorageFaultEndToEndTests {
         #expect(await receiver.wait { Set($0.compactMap(\.postID)) == ["sync-1", "sync-2"] })
         #expect(await daemon.waitForLog { log in files.keys.allSatisfy { log.contains("event=accepted post=\($0.dropLast(3)) ") } })
         #expect(fixture.archivedFiles().count == 2)
+        // The receiver has the request before the daemon records it: wait for the record.
+        #expect(await daemon.waitForLog { log in files.keys.allSatisfy { log.contains("event=delivered post=\($0.dropLast(3)) ") } })
         await daemon.killNow()
         // After a kill -9, what was acknowledged is there, once.
         let history = try await fixture.trobador(["history", "sync-1", "--json"])
