@@ -16,7 +16,8 @@ enum YAMLNodeReader {
         let parser: Parser
         let root: Node?
         do {
-            parser = try Parser(yaml: yaml)
+            // UTF-8, as Yams would choose for a native string, without reading the environment for every post.
+            parser = try Parser(yaml: yaml, encoding: .utf8)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             throw PostRejection(YAMLErrorTranslation.problem(for: error, yaml: yaml, lineOffset: offset))
