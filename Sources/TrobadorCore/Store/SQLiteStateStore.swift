@@ -199,18 +199,25 @@ public final class SQLiteStateStore: StateStore {
     public func claimDue(channel: String, limit: Int, now: Date) async throws -> ClaimBatch {
         guard limit > 0 else { return ClaimBatch() }
         return try await pool.write { db in
-            let rows = try Row.fetchAllCached(
-                db,
-                sql: """
-                    SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
-                           d.budget_attempts, d.budget_since, d.remote_id, d.remote_url, d.remote_parts,
-                           p.post_json, p.accepted_at
-                    FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
-                    WHERE d.channel = ? AND d.state IN ('pending', 'scheduled', 'retrying') AND d.next_at <= ?
-                    ORDER BY d.next_at, d.id
-                    LIMIT ?
-                    """,
-                arguments: [channel, now.millis, limit])
+            // One ordered scan of the index per waiting state, each stopping at `limit`: with
+            // `state IN (...)` SQLite sorted every waiting delivery of the channel at each
+            // claim (0.15 s per claim with 100,000 posts waiting).
+            let rows = try Self.waitingStates.flatMap { state in
+                try Row.fetchAllCached(
+                    db,
+                    sql: """
+                        SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
+                               d.budget_attempts, d.budget_since, d.remote_id, d.remote_url, d.remote_parts, d.next_at,
+                               p.post_json, p.accepted_at
+                        FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
+                        WHERE d.channel = ? AND d.state = ? AND d.next_at <= ?
+                        ORDER BY d.next_at, d.id
+                        LIMIT ?
+                        """,
+                    arguments: [channel, state, now.millis, limit])
+            }
+            .sorted { ($0["next_at"] as Int64, $0["id"] as Int64) < ($1["next_at"] as Int64, $1["id"] as Int64) }
+            .prefix(limit)
             var batch = ClaimBatch()
             var posts: [String: Post] = [:]
             for row in rows {
@@ -299,23 +306,25 @@ public final class SQLiteStateStore: StateStore {
 
     public func nextDueDates(channels: [String]) async throws -> [String: Date] {
         guard !channels.isEmpty else { return [:] }
-        let placeholders = Array(repeating: "?", count: channels.count).joined(separator: ",")
         return try await pool.read { db in
+            // The earliest of each state apart: a MIN over one (channel, state) range of the
+            // index is one lookup, where a GROUP BY over `state IN (...)` read every waiting row.
             var dates: [String: Date] = [:]
-            for row in try Row.fetchAllCached(
-                db,
-                sql: """
-                    SELECT channel, MIN(next_at) AS due FROM deliveries
-                    WHERE state IN ('pending', 'scheduled', 'retrying') AND channel IN (\(placeholders))
-                    GROUP BY channel
-                    """,
-                arguments: StatementArguments(channels)
-            ) {
-                dates[row["channel"]] = Date(millis: row["due"] as Int64)
+            for channel in channels {
+                for state in Self.waitingStates {
+                    guard let due = try Int64.fetchOne(
+                        db.cachedStatement(sql: "SELECT MIN(next_at) FROM deliveries WHERE channel = ? AND state = ?"),
+                        arguments: [channel, state])
+                    else { continue }
+                    dates[channel] = min(dates[channel] ?? Date(millis: due), Date(millis: due))
+                }
             }
             return dates
         }
     }
+
+    /// The states of a delivery that waits for its `next_at`.
+    static let waitingStates = [DeliveryState.pending, .scheduled, .retrying].map(\.rawValue)
 
     public func requeue(postID: String, channel: String?, now: Date) async throws -> [String] {
         try await pool.write { db in
