@@ -14,10 +14,16 @@ public enum Markdown {
 
     /// Plain text: the words without Markdown marks, paragraphs kept.
     public static func plainText(_ source: String) -> String {
-        render(source) { document, _ in
+        let text = render(source) { document, _ in
             cmark_render_plaintext(document, CMARK_OPT_DEFAULT, 0)
         }
-        .trimmingCharacters(in: .whitespacesAndNewlines)
+        // The same set as Foundation's `.whitespacesAndNewlines` (Unicode White_Space), without
+        // the round trip through NSString that cost more than rendering the text.
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
     }
 
     /// Parses `source` once and hands the root of its syntax tree to `body`, which must not

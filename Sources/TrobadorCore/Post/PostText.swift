@@ -25,6 +25,8 @@ enum PostText {
                 hint: "Save the post as plain text (UTF-8) from a text editor; a word processor document cannot be used."
             ))
         }
+        // Valid text, the usual case, in one pass; the walk below only finds where it is not.
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var offset = bytes.startIndex

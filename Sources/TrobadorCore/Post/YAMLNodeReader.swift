@@ -16,7 +16,9 @@ enum YAMLNodeReader {
         let parser: Parser
         let root: Node?
         do {
-            parser = try Parser(yaml: yaml)
+            // Scalars stay text (no tag resolution: its regular expressions cost more than the parse),
+            // and UTF-8, as Yams would choose for a native string, without reading the environment each time.
+            parser = try Parser(yaml: yaml, resolver: .basic, encoding: .utf8)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             throw PostRejection(YAMLErrorTranslation.problem(for: error, yaml: yaml, lineOffset: offset))

@@ -74,7 +74,7 @@ public final class SQLiteStateStore: StateStore {
 
     static func accept(_ submission: Submission, now: Date, db: Database) throws -> AcceptResult {
         let post = submission.post
-        let existing = try Row.fetchAll(
+        let existing = try Row.fetchAllCached(
             db, sql: "SELECT version, action, content_hash, accepted_at FROM posts WHERE id = ? ORDER BY version",
             arguments: [post.id]
         ).map {
@@ -92,7 +92,7 @@ public final class SQLiteStateStore: StateStore {
             return .refused(problem)
         case .store(let version, let channels):
             let json = String(decoding: try encoder.encode(post), as: UTF8.self)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO posts (id, version, action, content_hash, format, source, post_json, file_name, accepted_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -100,7 +100,7 @@ public final class SQLiteStateStore: StateStore {
                 arguments: [post.id, version, post.action.rawValue, submission.contentHash, submission.format,
                             Data(submission.source), json, submission.fileName, now.millis])
             for (position, file) in submission.media.enumerated() {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO media (post_id, version, position, name, alt, content_type, size, sha256, data)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -111,7 +111,7 @@ public final class SQLiteStateStore: StateStore {
             for channel in channels {
                 let plan = try deliveryPlan(for: post, version: version, channel: channel, now: now, db: db)
                 let key = AcceptancePolicy.idempotencyKey(postID: post.id, channel: channel, action: plan.action, version: version)
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO deliveries (post_id, version, channel, action, state, next_at, expires_at,
                                                 created_at, updated_at, idempotency_key, last_error)
@@ -140,7 +140,7 @@ public final class SQLiteStateStore: StateStore {
                     """,
                 arguments: [post.id, channel]) ?? false
             // What was waiting to go out is superseded by this version.
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE deliveries SET state = 'cancelled', updated_at = ?, last_error = ?
                     WHERE post_id = ? AND channel = ? AND version < ? AND state IN ('pending', 'scheduled', 'retrying')
@@ -198,18 +198,25 @@ public final class SQLiteStateStore: StateStore {
     public func claimDue(channel: String, limit: Int, now: Date) async throws -> ClaimBatch {
         guard limit > 0 else { return ClaimBatch() }
         return try await pool.write { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
-                           d.budget_attempts, d.budget_since, d.remote_id, d.remote_url, d.remote_parts,
-                           p.post_json, p.accepted_at
-                    FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
-                    WHERE d.channel = ? AND d.state IN ('pending', 'scheduled', 'retrying') AND d.next_at <= ?
-                    ORDER BY d.next_at, d.id
-                    LIMIT ?
-                    """,
-                arguments: [channel, now.millis, limit])
+            // One ordered scan of the index per waiting state, each stopping at `limit`: with
+            // `state IN (...)` SQLite sorted every waiting delivery of the channel at each
+            // claim (0.15 s per claim with 100,000 posts waiting).
+            let rows = try Self.waitingStates.flatMap { state in
+                try Row.fetchAllCached(
+                    db,
+                    sql: """
+                        SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
+                               d.budget_attempts, d.budget_since, d.remote_id, d.remote_url, d.remote_parts, d.next_at,
+                               p.post_json, p.accepted_at
+                        FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
+                        WHERE d.channel = ? AND d.state = ? AND d.next_at <= ?
+                        ORDER BY d.next_at, d.id
+                        LIMIT ?
+                        """,
+                    arguments: [channel, state, now.millis, limit])
+            }
+            .sorted { ($0["next_at"] as Int64, $0["id"] as Int64) < ($1["next_at"] as Int64, $1["id"] as Int64) }
+            .prefix(limit)
             var batch = ClaimBatch()
             var posts: [String: Post] = [:]
             for row in rows {
@@ -217,7 +224,7 @@ public final class SQLiteStateStore: StateStore {
                 let postID: String = row["post_id"]
                 let version: Int = row["version"]
                 if let expiry: Int64 = row["expires_at"], expiry <= now.millis {
-                    try db.execute(
+                    try db.executeCached(
                         sql: "UPDATE deliveries SET state = 'cancelled', updated_at = ?, last_error = ? WHERE id = ?",
                         arguments: [now.millis, "expired before it could be published", id])
                     batch.expired.append(ExpiredDelivery(postID: postID, channel: channel, expiresAt: Date(millis: expiry)))
@@ -232,19 +239,19 @@ public final class SQLiteStateStore: StateStore {
                     posts[cacheKey] = post
                 }
                 let attempt = (row["attempts"] as Int) + 1
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE deliveries SET state = 'in_flight', attempts = ?, updated_at = ? WHERE id = ?",
                     arguments: [attempt, now.millis, id])
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT INTO attempts (delivery_id, number, started_at) VALUES (?, ?, ?)",
                     arguments: [id, attempt, now.millis])
                 let attemptID = db.lastInsertedRowID
-                let media = try Row.fetchAll(
+                let media = try Row.fetchAllCached(
                     db,
                     sql: "SELECT name, alt, content_type, size, sha256 FROM media WHERE post_id = ? AND version = ? ORDER BY position",
                     arguments: [postID, version]
                 ).map { StoredMedia(name: $0["name"], alt: $0["alt"], contentType: $0["content_type"], size: $0["size"], sha256: $0["sha256"]) }
-                let previous = try Row.fetchOne(
+                let previous = try Row.fetchOneCached(
                     db,
                     sql: """
                         SELECT remote_id, remote_url, remote_parts FROM deliveries
@@ -277,7 +284,7 @@ public final class SQLiteStateStore: StateStore {
         guard !completions.isEmpty else { return }
         try await pool.write { db in
             for completion in completions {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         UPDATE attempts SET finished_at = ?, outcome = ?, http_status = ?, duration_ms = ?, error = ?,
                                remote_id = ?, remote_url = ?
@@ -286,7 +293,7 @@ public final class SQLiteStateStore: StateStore {
                     arguments: [completion.finishedAt.millis, completion.result.rawValue, completion.httpStatus,
                                 completion.milliseconds, completion.error, completion.receipt?.remoteID,
                                 completion.receipt?.url, completion.attemptID])
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         UPDATE deliveries SET state = ?, next_at = COALESCE(?, next_at), updated_at = ?, last_http = ?,
                                last_error = ?, remote_id = COALESCE(?, remote_id), remote_url = COALESCE(?, remote_url),
@@ -304,23 +311,25 @@ public final class SQLiteStateStore: StateStore {
 
     public func nextDueDates(channels: [String]) async throws -> [String: Date] {
         guard !channels.isEmpty else { return [:] }
-        let placeholders = Array(repeating: "?", count: channels.count).joined(separator: ",")
         return try await pool.read { db in
+            // The earliest of each state apart: a MIN over one (channel, state) range of the
+            // index is one lookup, where a GROUP BY over `state IN (...)` read every waiting row.
             var dates: [String: Date] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT channel, MIN(next_at) AS due FROM deliveries
-                    WHERE state IN ('pending', 'scheduled', 'retrying') AND channel IN (\(placeholders))
-                    GROUP BY channel
-                    """,
-                arguments: StatementArguments(channels)
-            ) {
-                dates[row["channel"]] = Date(millis: row["due"] as Int64)
+            for channel in channels {
+                for state in Self.waitingStates {
+                    guard let due = try Int64.fetchOne(
+                        db.cachedStatement(sql: "SELECT MIN(next_at) FROM deliveries WHERE channel = ? AND state = ?"),
+                        arguments: [channel, state])
+                    else { continue }
+                    dates[channel] = min(dates[channel] ?? Date(millis: due), Date(millis: due))
+                }
             }
             return dates
         }
     }
+
+    /// The states of a delivery that waits for its `next_at`.
+    static let waitingStates = [DeliveryState.pending, .scheduled, .retrying].map(\.rawValue)
 
     public func requeue(postID: String, channel: String?, now: Date) async throws -> [String] {
         try await pool.write { db in

@@ -1,0 +1,134 @@
+"""nginx on 127.0.0.1 as the receiving end: its own prefix and configuration in a temporary
+directory, every POST answered 204 once its body has been read, and one access-log line per
+request with `$msec` (when nginx handled it, millisecond resolution) to count and time them."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+
+CONFIG = """\
+worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    # When nginx handled the request, the path, the bytes received (request line, headers
+    # and body), and the connection's serial number.
+    log_format bench '$msec $request_uri $request_length $connection';
+    # The exact bytes a client sent, to replay them with curl and Apprise.
+    log_format capture escape=none '$http_webhook_id\\t$http_webhook_timestamp\\t$http_webhook_signature\\t$request_body';
+    client_body_buffer_size 1m;
+    client_max_body_size 1m;
+    keepalive_requests 1000000;
+    keepalive_timeout 120s;
+    server {{
+        listen 127.0.0.1:{port};
+        root {prefix}/html;
+        # `return` alone would answer before the body is read. The mirror (to a location that
+        # answers at once) makes nginx read the whole body first; the static module then
+        # refuses the POST with 405, which error_page turns into a plain 204, logged where it
+        # ends.
+        location / {{
+            mirror /sink;
+            mirror_request_body on;
+            try_files /ok =404;
+            error_page 405 =204 @answered;
+        }}
+        location @answered {{ access_log {prefix}/access.log bench; return 204; }}
+        location /capture/ {{
+            mirror /sink;
+            mirror_request_body on;
+            try_files /ok =404;
+            error_page 405 =204 @captured;
+        }}
+        location @captured {{
+            access_log {prefix}/access.log bench;
+            access_log {prefix}/capture.log capture;
+            return 204;
+        }}
+        location = /sink {{ internal; return 204; }}
+    }}
+}}
+"""
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Receiver:
+    """One nginx process; `requests()` reads the access log from the last `reset()`."""
+
+    def __init__(self, nginx, prefix):
+        self.prefix = prefix
+        self.port = free_port()
+        os.makedirs(os.path.join(prefix, "html"), exist_ok=True)
+        os.makedirs(os.path.join(prefix, "body"), exist_ok=True)
+        open(os.path.join(prefix, "html", "ok"), "w").close()
+        self.config = os.path.join(prefix, "nginx.conf")
+        with open(self.config, "w") as out:
+            out.write(CONFIG.format(prefix=prefix, port=self.port))
+        self.log_path = os.path.join(prefix, "access.log")
+        self.capture_path = os.path.join(prefix, "capture.log")
+        open(self.log_path, "w").close()
+        self.process = subprocess.Popen([nginx, "-p", prefix, "-c", self.config], stderr=subprocess.PIPE)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                if self.process.poll() is not None:
+                    raise SystemExit("nginx did not start: " + self.process.stderr.read().decode())
+                time.sleep(0.05)
+        self.offset = 0
+        self.reset()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    def reset(self):
+        """Forget the requests so far."""
+        self.offset = os.path.getsize(self.log_path)
+        self.partial = b""
+
+    def new_lines(self):
+        """Access-log lines written since the last call, as (msec, path, bytes, connection)."""
+        with open(self.log_path, "rb") as log:
+            log.seek(self.offset)
+            data = log.read()
+        self.offset += len(data)
+        data = self.partial + data
+        lines = data.split(b"\n")
+        self.partial = lines.pop()
+        parsed = []
+        for line in lines:
+            msec, path, length, connection = line.split(b" ")
+            parsed.append((float(msec), path.decode(), int(length), int(connection)))
+        return parsed
+
+    def wait_for(self, count, timeout, on_line=None):
+        """Reads lines until `count` requests arrived or `timeout` seconds passed."""
+        seen = []
+        deadline = time.time() + timeout
+        while len(seen) < count and time.time() < deadline:
+            lines = self.new_lines()
+            if lines:
+                seen.extend(lines)
+            else:
+                time.sleep(0.002)
+        return seen
+
+    def stop(self):
+        self.process.send_signal(signal.SIGQUIT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
