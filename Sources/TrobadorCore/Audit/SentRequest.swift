@@ -43,7 +43,7 @@ public struct SentRequest: Sendable, Codable, Equatable {
 
     init(_ request: HTTPRequest, status: Int?, error: String?, redactions: [(secret: String, shown: String)]) {
         func redact(_ text: String) -> String {
-            redactions.reduce(text) { $0.replacingOccurrences(of: $1.secret, with: $1.shown) }
+            text.redacting(redactions)
         }
         method = request.method
         url = redact(request.url)

@@ -47,7 +47,7 @@ public final class EventLog: Sendable {
             guard event.level >= state.minimumLevel else { return }
             let secrets = state.secrets
             func redacted(_ text: String) -> String {
-                secrets.reduce(text) { Self.holds($0, $1) ? $0.replacingOccurrences(of: $1, with: "***") : $0 }
+                text.redacting(secrets.map { ($0, "***") })
             }
             var line = redacted(state.formatter.line(for: event))
             let fields = journal == nil ? [] : event.fields.map { field -> (key: String, value: String) in
@@ -86,30 +86,6 @@ public final class EventLog: Sendable {
             return nil
         }
         if let failure { log(LogEvent(.started, level: .warning, error: failure)) }
-    }
-
-    /// Whether `text` holds `secret`, by a byte search (memchr for the first byte, then memcmp):
-    /// almost no line holds a secret, and Foundation's `contains` went through NSString for
-    /// every secret of every line.
-    private static func holds(_ text: String, _ secret: String) -> Bool {
-        var text = text
-        var secret = secret
-        return text.withUTF8 { haystack in
-            secret.withUTF8 { needle in
-                guard let start = haystack.baseAddress, let pattern = needle.baseAddress, haystack.count >= needle.count else {
-                    return needle.isEmpty
-                }
-                let lastStart = haystack.count - needle.count
-                var from = 0
-                while from <= lastStart {
-                    guard let found = memchr(start + from, Int32(pattern.pointee), lastStart - from + 1) else { return false }
-                    let index = UnsafeRawPointer(start).distance(to: UnsafeRawPointer(found))
-                    if memcmp(start + index, pattern, needle.count) == 0 { return true }
-                    from = index + 1
-                }
-                return false
-            }
-        }
     }
 
     private static func writeAll(_ fd: Int32, _ text: String) {

@@ -10,8 +10,13 @@ enum PostText {
     /// saved in another normalisation form is a duplicate, not a different post.
     static func canonical(_ bytes: [UInt8]) -> [UInt8] {
         guard let text = String(validating: bytes, as: UTF8.self) else { return bytes }
-        let composed = text.precomposedStringWithCanonicalMapping
-        return composed.utf8.elementsEqual(text.utf8) ? bytes : Array(composed.utf8)
+        let form = composed(text)
+        return form.utf8.elementsEqual(text.utf8) ? bytes : Array(form.utf8)
+    }
+
+    /// `text` in normalisation form C; ASCII text already is, without asking Foundation.
+    static func composed(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 
     static func decode(_ bytes: [UInt8]) throws(PostRejection) -> String {
@@ -26,7 +31,7 @@ enum PostText {
             ))
         }
         // Valid text, the usual case, in one pass; the walk below only finds where it is not.
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        if let text = String(validating: bytes, as: UTF8.self) { return composed(text) }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var offset = bytes.startIndex
@@ -37,7 +42,7 @@ enum PostText {
                 scalars.append(scalar)
                 offset += UTF8.width(scalar)
             case .emptyInput:
-                return String(scalars).precomposedStringWithCanonicalMapping
+                return composed(String(scalars))
             case .error:
                 let (line, column) = position(of: offset, in: bytes)
                 throw PostRejection(PostProblem(
