@@ -25,6 +25,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The post and configuration parsers under libFuzzer (`Tests/faults/fuzz`); in an
+        // ordinary build it replays the inputs given as arguments through the same checks.
+        .executableTarget(
+            name: "trobador-fuzz",
+            dependencies: ["TrobadorCore", "TrobadorChannels"]
+        ),
         // Post, Channel, Delivery, Config, the pipeline, the state store.
         .target(
             name: "TrobadorCore",

@@ -247,6 +247,9 @@ def main():
     args = parser.parse_args()
     n = sizes(args.quick)
     work = os.environ.get("BENCH_WORK") or tempfile.mkdtemp(prefix="trobador-bench-")
+    # mkdtemp makes it 0700; nginx's worker runs as nobody and must reach its html/ below it
+    # (otherwise every request is a 404 and the drain waits for requests that never come).
+    os.chmod(work, 0o755)
     os.makedirs(work, exist_ok=True)
     say(f"working in {work}")
     receiver = Receiver(args.nginx, os.path.join(work, "nginx"))

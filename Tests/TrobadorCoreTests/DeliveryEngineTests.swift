@@ -291,6 +291,8 @@ struct DeliveryEngineStoreFailureTests {
         let failureLine = try #require(capture.lines.firstIndex { $0.contains("cannot write the state database") })
         let deliveredLine = try #require(capture.lines.firstIndex { $0.contains("event=delivered") })
         #expect(failureLine < deliveredLine)
+        #expect(capture.lines[failureLine].contains("event=delivery_paused"), "\(capture.lines[failureLine])")
+        #expect(capture.lines.contains { $0.contains("event=delivery_resumed") })
         #expect(try sqlite.history(postID: "plein")?.deliveries.first?.state == "delivered")
         #expect(receiver.count == 1)
         await receiver.stop()

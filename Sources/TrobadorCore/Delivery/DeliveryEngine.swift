@@ -192,7 +192,7 @@ public actor DeliveryEngine {
         let batch: ClaimBatch
         do {
             batch = try await store.claimDue(channel: name, limit: allowance, now: stamp)
-            storeFailureLogged = false
+            reportStoreRecovered()
         } catch {
             reportStoreFailure(error)
             return
@@ -263,7 +263,7 @@ public actor DeliveryEngine {
             }
             do {
                 try await store.complete(completions.map(\.record))
-                storeFailureLogged = false
+                reportStoreRecovered()
             } catch {
                 // Not recorded (a full disk, say): keep these ends, oldest first, and write them
                 // again shortly. Their deliveries stay counted in flight, so their channels take
@@ -320,8 +320,16 @@ public actor DeliveryEngine {
     private func reportStoreFailure(_ error: any Error) {
         guard !storeFailureLogged else { return }
         storeFailureLogged = true
+        // Not `failed`: no delivery failed; they all wait, and nothing is lost.
         log.log(LogEvent(
-            .failed, level: .error,
-            error: "cannot write the state database: \(error); deliveries wait until it can be written again"))
+            .deliveryPaused, level: .error,
+            error: "cannot write the state database: \(error); deliveries wait until it can be written again "
+                + "(tried every few seconds): free space (or fix the fault) on the file system that holds it"))
+    }
+
+    private func reportStoreRecovered() {
+        guard storeFailureLogged else { return }
+        storeFailureLogged = false
+        log.log(LogEvent(.deliveryResumed, extra: [("note", "the state database can be written again; deliveries go on")]))
     }
 }

@@ -14,6 +14,8 @@ public enum LogEventName: String, Sendable, CaseIterable {
     /// posts wait in the inbox, untouched.
     case intakePaused = "intake_paused"
     case intakeResumed = "intake_resumed"
+    case deliveryPaused = "delivery_paused"
+    case deliveryResumed = "delivery_resumed"
 }
 
 public enum LogLevel: String, Sendable, Comparable {

@@ -1,0 +1,60 @@
+import Foundation
+import TrobadorChannels
+import TrobadorCore
+
+/// What every input must give, whatever its bytes: a post, or problems a person can act on
+/// that point inside the file; never a crash, a hang or a problem without words. A broken
+/// promise stops the process, so that libFuzzer keeps the input that broke it.
+enum ParserCheck: String, CaseIterable {
+    case post
+    case postJSON = "post-json"
+    case config
+
+    /// Chosen by `TROBADOR_FUZZ_TARGET` (default `post`).
+    static let current: ParserCheck = {
+        let name = ProcessInfo.processInfo.environment["TROBADOR_FUZZ_TARGET"] ?? "post"
+        guard let check = ParserCheck(rawValue: name) else {
+            fatalError("TROBADOR_FUZZ_TARGET must be one of \(allCases.map(\.rawValue).joined(separator: ", ")), not \(name)")
+        }
+        return check
+    }()
+
+    private static let loader = ConfigurationLoader(channelTypes: BuiltinChannels.settingSpecs, environment: [:])
+    /// The configuration is read from a file, as `check` and the daemon read it.
+    private static let configPath: String = {
+        let directory = NSTemporaryDirectory() + "/trobador-fuzz-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory + "/trobador.toml"
+    }()
+
+    func run(_ bytes: [UInt8]) {
+        let lines = bytes.count(where: { $0 == UInt8(ascii: "\n") }) + 1
+        switch self {
+        case .post, .postJSON:
+            do {
+                _ = try PostParser(rules: PostRules()).parse(bytes, format: self == .post ? .markdown : .json, defaultID: "fuzz")
+            } catch {
+                Self.require(!error.problems.isEmpty, "a rejection without a problem")
+                for problem in error.problems {
+                    Self.require(!problem.message.isEmpty, "a problem without a message")
+                    if let line = problem.line { Self.require(line >= 1 && line <= lines + 1, "line \(line) of \(lines): \(problem)") }
+                }
+            }
+        case .config:
+            FileManager.default.createFile(atPath: Self.configPath, contents: Data(bytes))
+            do throws(ConfigurationError) {
+                _ = try Self.loader.load(path: Self.configPath)
+            } catch {
+                Self.require(!error.problems.isEmpty, "a refused configuration without a problem")
+                for problem in error.problems {
+                    Self.require(!problem.message.isEmpty, "a problem without a message")
+                    Self.require(problem.line >= 1 && problem.line <= lines + 1, "line \(problem.line) of \(lines): \(problem)")
+                }
+            }
+        }
+    }
+
+    private static func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+        if !condition { fatalError("trobador-fuzz (\(current.rawValue)): \(message())") }
+    }
+}
