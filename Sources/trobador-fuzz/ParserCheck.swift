@@ -28,9 +28,9 @@ enum ParserCheck: String, CaseIterable {
     }()
 
     func run(_ bytes: [UInt8]) {
-        let lines = bytes.count(where: { $0 == UInt8(ascii: "\n") }) + 1
         switch self {
         case .post, .postJSON:
+            let lines = Self.yamlLines(bytes)
             do {
                 _ = try PostParser(rules: PostRules()).parse(bytes, format: self == .post ? .markdown : .json, defaultID: "fuzz")
             } catch {
@@ -41,6 +41,7 @@ enum ParserCheck: String, CaseIterable {
                 }
             }
         case .config:
+            let lines = bytes.count(where: { $0 == UInt8(ascii: "\n") }) + 1
             FileManager.default.createFile(atPath: Self.configPath, contents: Data(bytes))
             do throws(ConfigurationError) {
                 _ = try Self.loader.load(path: Self.configPath)
@@ -54,7 +55,21 @@ enum ParserCheck: String, CaseIterable {
         }
     }
 
+    /// Lines as YAML counts them (and as most editors show them): LF, CRLF and a lone CR each
+    /// end one, so a post saved with old Mac line ends gets positions its author can find.
+    static func yamlLines(_ bytes: [UInt8]) -> Int {
+        var lines = 1
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && bytes[safe: index + 1] != UInt8(ascii: "\n")) { lines += 1 }
+        }
+        return lines
+    }
+
     private static func require(_ condition: Bool, _ message: @autoclosure () -> String) {
         if !condition { fatalError("trobador-fuzz (\(current.rawValue)): \(message())") }
     }
+}
+
+extension Array {
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
