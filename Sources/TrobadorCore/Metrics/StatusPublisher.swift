@@ -84,31 +84,9 @@ public actor StatusPublisher {
     /// Writes a temporary file and renames it over `path`, so that a reader sees the old
     /// file or the new one, never half of one. Not synced: after a crash the next
     /// publication rewrites it, and a metrics file is not worth an fsync every 2 s.
+    /// Readable by node_exporter, whatever the service's umask: the figures are not secret.
     static func replace(_ path: String, with text: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SpoolError(path: temporary, operation: "create", code: errno) }
-        // Readable by node_exporter, whatever the service's umask: the figures are not secret.
-        fchmod(fd, 0o644)
-        var remaining = Array(text.utf8)[...]
-        while !remaining.isEmpty {
-            let written = remaining.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw SpoolError(path: temporary, operation: "write", code: code)
-            }
-            remaining = remaining.dropFirst(written)
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw SpoolError(path: path, operation: "replace", code: code)
-        }
+        try Spool.writeWhole(Array(text.utf8), to: path, mode: 0o644, exactMode: true, durability: .atomicOnly)
     }
 
     private func report(_ problem: String) {

@@ -89,13 +89,31 @@ public struct Spool: Sendable {
         return "rejected/" + target
     }
 
+    /// Whether a file written whole is synced before and after it takes its place.
+    public enum WriteDurability: Sendable {
+        /// The file and its directory are synced: it survives a crash once this returns.
+        case synced
+        /// Only atomic: a reader sees the old file or the new one, never half of one; after a
+        /// crash the writer writes it again (the metrics file).
+        case atomicOnly
+    }
+
     /// Writes a file whole under a temporary name, syncs it, then renames it into place, so
     /// that a reader sees all of it or nothing (how `trobador submit` drops posts).
     public static func writeDurably(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        try writeWhole(bytes, to: path, mode: mode, durability: .synced)
+    }
+
+    /// Writes a file whole under a temporary name and renames it over `path`. With
+    /// `exactMode`, the file gets `mode` whatever the process's umask.
+    public static func writeWhole(
+        _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, exactMode: Bool = false, durability: WriteDurability
+    ) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SpoolError(path: temporary, operation: "create", code: errno) }
+        if exactMode { fchmod(fd, mode) }
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
@@ -108,7 +126,7 @@ public struct Spool: Sendable {
             }
             offset += written
         }
-        if fsync(fd) != 0 {
+        if durability == .synced, fsync(fd) != 0 {
             let code = errno
             close(fd)
             unlink(temporary)
@@ -118,9 +136,9 @@ public struct Spool: Sendable {
         if rename(temporary, path) != 0 {
             let code = errno
             unlink(temporary)
-            throw SpoolError(path: path, operation: "rename into place", code: code)
+            throw SpoolError(path: path, operation: durability == .synced ? "rename into place" : "replace", code: code)
         }
-        try syncDirectory(directory)
+        if durability == .synced { try syncDirectory(directory) }
     }
 
     /// fsync on a directory makes the renames into and out of it durable.
