@@ -67,14 +67,14 @@ public actor Intake {
                 if Task.isCancelled { break }
                 switch item {
                 case .signal(.entries(let names)):
+                    // A file announced is whole (closed after writing, or renamed in); a folder
+                    // may have been renamed in before its media were all copied into it.
                     settling.formUnion(await take(names, foldersOnly: true))
                 case .signal(.overflow):
                     settling.formUnion(await take(scan(), foldersOnly: false))
                 case .recheck:
                     recheckPending = false
-                    let again = settling.sorted()
-                    settling = []
-                    settling.formUnion(await take(again, foldersOnly: false))
+                    settling = await take(settling.sorted(), foldersOnly: false)
                 }
                 scheduleRecheck()
             }
@@ -82,29 +82,8 @@ public actor Intake {
         }
     }
 
-    /// Reads the whole inbox, oldest entries first, waiting for entries still being written.
-    public func rescan() async {
-        await takeAllWhenSettled(scan(), foldersOnly: false)
-    }
-
-    /// Processes entries announced by the watcher, waiting for folders still being filled.
-    /// A file announced is whole (closed after writing, or renamed in); a folder may have been
-    /// renamed in before its media were all copied into it, so it is read once nothing in it has
-    /// changed for a moment.
-    public func process(_ names: [String]) async {
-        await takeAllWhenSettled(names, foldersOnly: true)
-    }
-
     /// How long an entry must have been left alone before it is read, when it may still be written.
     static let settleTime: TimeInterval = 2
-
-    private func takeAllWhenSettled(_ names: [String], foldersOnly: Bool) async {
-        var waiting = await take(names, foldersOnly: foldersOnly)
-        while !waiting.isEmpty, !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(1))
-            waiting = await take(waiting.sorted(), foldersOnly: false)
-        }
-    }
 
     /// Takes the entries that are settled now, in batches, and returns those still changing
     /// (entries gone meanwhile are dropped). With `foldersOnly`, files count as settled.
