@@ -36,10 +36,25 @@ public struct HTTPRequest: Sendable, Equatable {
         self.timeout = timeout
     }
 
+    /// The first value of a header, matched case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.isSameHeaderName(as: name) }?.value
+    }
+
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
             && lhs.headers.elementsEqual(rhs.headers, by: { $0.name == $1.name && $0.value == $1.value })
             && lhs.connectTimeout == rhs.connectTimeout && lhs.timeout == rhs.timeout
+    }
+}
+
+extension String {
+    /// Whether two header names are the same name: HTTP compares them without regard to
+    /// case, and they are ASCII. Compared byte by byte, without making lowercase copies.
+    public func isSameHeaderName(as other: String) -> Bool {
+        utf8.elementsEqual(other.utf8) { a, b in
+            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+        }
     }
 }
 
@@ -61,8 +76,7 @@ public struct HTTPResponse: Sendable {
 
     /// The first value of a header, matched case-insensitively.
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
+        headers.first { $0.name.isSameHeaderName(as: name) }?.value
     }
 
     /// The body as UTF-8 text (invalid sequences repaired), for error messages.

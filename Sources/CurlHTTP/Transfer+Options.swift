@@ -66,7 +66,7 @@ extension Transfer {
 
     private func setHeaders(_ headers: [(name: String, value: String)], sendsBody: Bool) throws(HTTPError) {
         func has(_ name: String) -> Bool {
-            headers.contains { $0.name.lowercased() == name }
+            headers.contains { $0.name.isSameHeaderName(as: name) }
         }
         var lines = headers.map { header in
             // "Name:" would remove a header; "Name;" is libcurl's way to send an empty value.

@@ -68,7 +68,7 @@ struct RequestTemplate: Sendable {
     /// escape the redaction of secrets by value.
     func render(_ values: [String: Any], timeout: Duration, forPreview: Bool = false) -> HTTPRequest {
         var rendered: [(name: String, value: String)] = [("User-Agent", "trobador")]
-        if body != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+        if body != nil, !headers.contains(where: { $0.name.isSameHeaderName(as: "Content-Type") }) {
             rendered.append(("Content-Type", bodyFormat.contentType))
         }
         if let basicAuth {

@@ -100,7 +100,7 @@ struct PreviewCommand: AsyncParsableCommand {
         var lines = ["\(request.method) \(request.url)"]
         for header in request.headers { lines.append("\(header.name): \(header.value)") }
         if !request.body.isEmpty {
-            let type = request.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
+            let type = request.header("Content-Type") ?? ""
             // A multipart body is shown when it is text: previews put placeholders in place of files.
             if String(validating: request.body, as: UTF8.self) == nil {
                 lines.append("")

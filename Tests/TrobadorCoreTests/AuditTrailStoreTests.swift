@@ -71,6 +71,21 @@ struct AuditTrailStoreTests {
         #expect(sent.bodySummary == "200000 bytes of multipart/form-data; boundary=x, sha256 \(ContentHash.sha256Hex(image))")
     }
 
+    @Test func a_record_is_stored_as_JSONEncoder_writes_it_and_reads_back_the_same() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let records = [
+            Self.sent("{\"text\":\"Fête \\\"en\\\" ville\\n\\u0001 🎉 / é\"}", status: 201),
+            Self.sent("", status: nil),
+            SentRequest(
+                HTTPRequest(method: "POST", url: "http://127.0.0.1:9/upload", headers: [("content-type", "image/png")], body: [0x89, 0x50]),
+                status: 413, error: nil, secrets: []),
+        ]
+        let written = JSONValue.array(records.map(\.json)).serialized
+        #expect(written == String(decoding: try encoder.encode(records), as: UTF8.self))
+        #expect(try JSONDecoder().decode([SentRequest].self, from: Data(written.utf8)) == records)
+    }
+
     @Test func a_scheduled_retraction_becomes_a_retraction_version_once_due_and_not_before() async throws {
         let directory = try TemporaryDirectory("expiry")
         defer { directory.remove() }

@@ -31,8 +31,8 @@ final class SentRequestRecorder: Sendable {
     private let redactions: [(secret: String, shown: String)]
     private let requests = Mutex<[SentRequest]>([])
 
-    init(secrets: [String]) {
-        redactions = SentRequest.redactions(for: secrets)
+    init(redactions: [(secret: String, shown: String)]) {
+        self.redactions = redactions
     }
 
     func add(_ request: HTTPRequest, status: Int?, error: String?) {

@@ -48,7 +48,7 @@ public struct SentRequest: Sendable, Codable, Equatable {
         method = request.method
         url = redact(request.url)
         headers = request.headers.map { header in
-            guard header.name.lowercased() == "authorization" else { return Header(name: header.name, value: redact(header.value)) }
+            guard header.name.isSameHeaderName(as: "Authorization") else { return Header(name: header.name, value: redact(header.value)) }
             // A session token (Bluesky's) is no configured secret, but it is a credential all the same.
             let scheme = header.value.split(separator: " ").first.map(String.init)
             return Header(name: header.name, value: scheme.map { $0 == header.value ? "***" : "\($0) ***" } ?? "***")
@@ -56,7 +56,7 @@ public struct SentRequest: Sendable, Codable, Equatable {
         bodyBytes = request.body.count
         self.status = status
         self.error = error.map(redact)
-        let type = request.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
+        let type = request.header("Content-Type") ?? ""
         let textual = type.isEmpty || type.hasPrefix("application/json") || type.hasPrefix("text/")
             || type.hasPrefix("application/x-www-form-urlencoded")
         if request.body.isEmpty {
@@ -70,6 +70,21 @@ public struct SentRequest: Sendable, Codable, Equatable {
             let digest = ContentHash.sha256Hex(request.body)
             bodySummary = "\(request.body.count) bytes of \(type.isEmpty ? "binary data" : type), sha256 \(digest)"
         }
+    }
+
+    /// The record as the audit table keeps it: the JSON `JSONEncoder` makes of it with sorted
+    /// keys, absent values left out, written directly (it is written for every attempt).
+    var json: JSONValue {
+        .object(dropping: [
+            ("body", body.map(JSONValue.string)),
+            ("bodyBytes", .integer(bodyBytes)),
+            ("bodySummary", bodySummary.map(JSONValue.string)),
+            ("error", error.map(JSONValue.string)),
+            ("headers", .array(headers.map { .object([("name", .string($0.name)), ("value", .string($0.value))]) })),
+            ("method", .string(method)),
+            ("status", status.map(JSONValue.integer)),
+            ("url", .string(url)),
+        ])
     }
 
     /// `POST https://…/api/v1/statuses → HTTP 200 (412 bytes)`: one line for `history`.

@@ -213,7 +213,7 @@ public actor DeliveryEngine {
         let adapter = state.lane.adapter
         let language = state.lane.language
         let corrections = state.lane.corrections
-        let secrets = state.lane.secrets
+        let redactions = state.lane.redactions
         for claimed in batch.claimed {
             var message = claimed.message
             message.post = message.post.view(forChannel: name, language: language)
@@ -225,7 +225,7 @@ public actor DeliveryEngine {
                 case .withhold(let withheld):
                     result = .withheld(withheld)
                 case .send(let message), .republish(let message, _):
-                    let recorder = SentRequestRecorder(secrets: secrets)
+                    let recorder = SentRequestRecorder(redactions: redactions)
                     // A retraction deletes every copy the channel shows, one at a time.
                     let ending = await recorder.recording {
                         message.action == .retract

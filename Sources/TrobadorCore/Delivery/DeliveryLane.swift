@@ -14,7 +14,9 @@ public struct DeliveryLane: Sendable {
     /// What the channel can do with what it published, and what to do when it cannot.
     public var corrections: CorrectionSettings
     /// The channel's secret values, replaced by `***` in the audit trail's record of requests.
-    public var secrets: [String]
+    public var secrets: [String] { didSet { redactions = SentRequest.redactions(for: secrets) } }
+    /// What replaces each secret, worked out once for the channel rather than for every request.
+    private(set) var redactions: [(secret: String, shown: String)]
 
     public init(
         name: String, adapter: any ChannelAdapter, concurrency: Int, rate: Rate? = nil, resendIsSafe: Bool, language: String? = nil,
@@ -23,6 +25,7 @@ public struct DeliveryLane: Sendable {
         self.name = name
         self.corrections = corrections
         self.secrets = secrets
+        redactions = SentRequest.redactions(for: secrets)
         self.language = language
         self.adapter = adapter
         self.concurrency = max(1, concurrency)

@@ -7,13 +7,24 @@ public enum Markdown {
     /// HTML for channels and receivers that show HTML. Raw HTML in the source is escaped,
     /// never passed through.
     public static func html(_ source: String) -> String {
-        render(source) { document, extensions in
-            cmark_render_html(document, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE, extensions)
+        renderedHTML.value(for: source) { source in
+            render(source) { document, extensions in
+                cmark_render_html(document, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE, extensions)
+            }
         }
     }
 
     /// Plain text: the words without Markdown marks, paragraphs kept.
     public static func plainText(_ source: String) -> String {
+        renderedText.value(for: source, renderPlainText)
+    }
+
+    /// The renderings of the bodies rendered last: every channel a post goes to asks for the
+    /// same ones, within moments of each other.
+    private static let renderedHTML = RecentValues<String, String>(capacity: 128)
+    private static let renderedText = RecentValues<String, String>(capacity: 128)
+
+    private static func renderPlainText(_ source: String) -> String {
         let text = render(source) { document, _ in
             cmark_render_plaintext(document, CMARK_OPT_DEFAULT, 0)
         }

@@ -3,10 +3,13 @@
 public struct ParsedBody: Sendable, Equatable {
     let document: RichDocument
 
-    /// Parses Markdown, as post bodies are written.
+    /// Parses Markdown, as post bodies are written. A body parsed moments ago for another
+    /// channel is not parsed again.
     public init(markdown: String) {
-        document = RichDocument(markdown: markdown)
+        document = Self.recent.value(for: markdown) { RichDocument(markdown: $0) }
     }
+
+    private static let recent = RecentValues<String, RichDocument>(capacity: 128)
 
     /// Reads text written without Markdown (a summary): paragraphs, URLs and hashtags only.
     public init(plainText: String) {

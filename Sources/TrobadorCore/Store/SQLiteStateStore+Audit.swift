@@ -8,8 +8,8 @@ extension SQLiteStateStore {
     /// so a record, once written, is never altered, whatever a later attempt does.
     static func recordAudit(_ completion: AttemptCompletion, db: Database) throws {
         guard let audit = completion.audit else { return }
-        let requests = String(decoding: try encoder.encode(audit.sent), as: UTF8.self)
-        try db.execute(
+        let requests = JSONValue.array(audit.sent.map(\.json)).serialized
+        try db.executeCached(
             sql: """
                 INSERT INTO audit (at, delivery_id, attempt_id, post_id, version, channel, performed, attempt, outcome,
                                    http_status, remote_id, remote_url, note, requests)
@@ -27,14 +27,14 @@ extension SQLiteStateStore {
         case .unchanged:
             return
         case .retract(let at):
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT OR REPLACE INTO expiry_retractions (post_id, channel, due_at)
                     SELECT post_id, channel, ? FROM deliveries WHERE id = ?
                     """,
                 arguments: [at.millis, completion.deliveryID])
         case .cancel:
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     DELETE FROM expiry_retractions
                     WHERE (post_id, channel) = (SELECT post_id, channel FROM deliveries WHERE id = ?)

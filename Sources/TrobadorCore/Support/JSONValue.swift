@@ -72,26 +72,39 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     }
 
     /// Appends `text` as a JSON string literal. Works on UTF-8 bytes: only ASCII needs
-    /// escaping, and every byte of a multi-byte character is 0x80 or above.
+    /// escaping, and every byte of a multi-byte character is 0x80 or above; the runs between
+    /// the bytes to escape are copied whole.
     private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
-        out.reserveCapacity(out.count + text.utf8.count + 2)
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0xF)])
-            default:
-                out.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            out.reserveCapacity(out.count + bytes.count + 2)
+            out.append(UInt8(ascii: "\""))
+            var run = 0
+            for (index, byte) in bytes.enumerated() {
+                // The letter after `\`, or nil for a control character without one (`\u00XX`).
+                let letter: UInt8?
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): letter = byte
+                case UInt8(ascii: "\n"): letter = UInt8(ascii: "n")
+                case UInt8(ascii: "\r"): letter = UInt8(ascii: "r")
+                case UInt8(ascii: "\t"): letter = UInt8(ascii: "t")
+                case 0..<0x20: letter = nil
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                run = index + 1
+                out.append(UInt8(ascii: "\\"))
+                if let letter {
+                    out.append(letter)
+                } else {
+                    out.append(contentsOf: "u00".utf8)
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0xF)])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

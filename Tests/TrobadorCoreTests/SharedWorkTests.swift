@@ -1,0 +1,58 @@
+import CurlHTTP
+import Foundation
+import Synchronization
+import Testing
+@testable import TrobadorCore
+
+/// The pieces that let work done for one delivery serve the next: remembered renderings,
+/// and the byte-level writers every request goes through.
+@Suite("shared work: remembered renderings, JSON strings, header names")
+struct SharedWorkTests {
+    @Test func a_value_is_computed_once_per_key_and_the_oldest_is_forgotten_past_capacity() {
+        let recent = RecentValues<String, Int>(capacity: 2)
+        let calls = Mutex(0)
+        func length(_ key: String) -> Int {
+            recent.value(for: key) { key in
+                calls.withLock { $0 += 1 }
+                return key.count
+            }
+        }
+        #expect(length("fête") == 4 && length("fête") == 4)
+        #expect(calls.withLock { $0 } == 1)
+        #expect(length("concert") == 7 && length("fête") == 4)
+        #expect(calls.withLock { $0 } == 2)
+        _ = length("marché")  // a third key: "fête", the oldest, is forgotten
+        _ = length("fête")
+        #expect(calls.withLock { $0 } == 4)
+    }
+
+    @Test func the_same_body_for_three_channels_is_rendered_once_and_the_same() {
+        let body = "Fête de la **musique** à Toulouse 🎶 https://www.example.org/fete #musique \(UUID())"
+        let first = (Markdown.html(body), Markdown.plainText(body), ParsedBody(markdown: body))
+        for _ in 0..<2 {
+            #expect(Markdown.html(body) == first.0)
+            #expect(Markdown.plainText(body) == first.1)
+            #expect(ParsedBody(markdown: body) == first.2)
+        }
+        #expect(first.0.contains("<strong>musique</strong>") && first.0.contains("<a href=\"https://www.example.org/fete\">"))
+        #expect(first.1.hasPrefix("Fête de la musique à Toulouse 🎶"))
+    }
+
+    @Test func strings_are_escaped_where_JSON_requires_and_copied_as_they_are_elsewhere() throws {
+        let text = "\"Fête\" \\ à l'Hôtel/de/Région\n\r\t\u{01}\u{1F}🎉 end"
+        let written = JSONValue.quoted(text)
+        #expect(written == #""\"Fête\" \\ à l'Hôtel/de/Région\n\r\t\u0001\u001f🎉 end""#)
+        #expect(try JSONSerialization.jsonObject(with: Data("[\(written)]".utf8)) as? [String] == [text])
+        #expect(JSONValue.quoted("") == "\"\"" && JSONValue.quoted("\n") == #""\n""#)
+    }
+
+    @Test func header_names_match_without_regard_to_case_and_only_letters_fold() {
+        #expect("content-type".isSameHeaderName(as: "Content-Type"))
+        #expect("WEBHOOK-ID".isSameHeaderName(as: "webhook-id"))
+        #expect(!"Content-Typf".isSameHeaderName(as: "Content-Type"))
+        #expect(!"Content-Type2".isSameHeaderName(as: "Content-Type"))
+        #expect(!"a@".isSameHeaderName(as: "A`"))  // 0x40 and 0x60 differ by the case bit but are not letters
+        let request = HTTPRequest(url: "http://127.0.0.1:9/", headers: [("content-TYPE", "application/json")])
+        #expect(request.header("Content-Type") == "application/json" && request.header("Accept") == nil)
+    }
+}
