@@ -26,6 +26,13 @@ struct SharedWorkTests {
         #expect(calls.withLock { $0 } == 4)
     }
 
+    @Test func a_value_that_could_not_be_made_is_not_remembered() throws {
+        struct Unreadable: Error {}
+        let recent = RecentValues<String, Int>(capacity: 4)
+        #expect(throws: Unreadable.self) { try recent.value(for: "abîmé") { _ in throw Unreadable() } }
+        #expect(recent.value(for: "abîmé") { $0.count } == 5)
+    }
+
     @Test func the_same_body_for_three_channels_is_rendered_once_and_the_same() {
         let body = "Fête de la **musique** à Toulouse 🎶 https://www.example.org/fete #musique \(UUID())"
         let first = (Markdown.html(body), Markdown.plainText(body), ParsedBody(markdown: body))

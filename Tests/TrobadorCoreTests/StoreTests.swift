@@ -100,3 +100,33 @@ struct StoreTests {
         #expect(history.deliveries[0].attempts[0].outcome == nil)
     }
 }
+
+@Suite("SQLite state store: the engine's step")
+struct StoreStepTests {
+    @Test func one_step_records_ends_claims_for_every_channel_and_reads_the_next_due_moments() async throws {
+        let directory = try TemporaryDirectory("step")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let now = Date()
+        let later = now.addingTimeInterval(600)
+        _ = try await store.accept([
+            StoreTests.submission(Post(id: "agenda", body: "Concert à Albi 🎻"), routes: ["a", "b"]),
+            StoreTests.submission(Post(id: "plus-tard", body: "Demain", publishAt: later), routes: ["a", "b"]),
+        ], now: now)
+
+        let first = try await store.step(EngineStep(claims: [("a", 10), ("b", 10)], channels: ["a", "b", "c"]), now: now)
+        let claimedA = try #require(first.claimed["a"]?.claimed.first)
+        #expect(first.claimed["a"]?.claimed.map(\.message.post.id) == ["agenda"])
+        #expect(first.claimed["b"]?.claimed.map(\.message.post.body) == ["Concert à Albi 🎻"])
+        #expect(first.nextDue == ["a": Date(millis: later.millis), "b": Date(millis: later.millis)])
+
+        let done = AttemptCompletion(
+            deliveryID: claimedA.deliveryID, attemptID: claimedA.attemptID, finishedAt: now, milliseconds: 3, result: .delivered,
+            httpStatus: 204, error: nil, receipt: nil, newState: .delivered, nextAt: nil)
+        let second = try await store.step(EngineStep(completions: [done], claims: [("a", 10)], channels: ["a"]), now: now)
+        #expect(second.claimed["a"]?.claimed.isEmpty == true)
+        let history = try #require(try store.history(postID: "agenda"))
+        #expect(history.deliveries.first { $0.channel == "a" }?.state == "delivered")
+        #expect(history.deliveries.first { $0.channel == "b" }?.state == "in_flight")
+    }
+}

@@ -4,8 +4,9 @@ import Foundation
 /// decides what follows each attempt. The one place where a retry is decided.
 ///
 /// Every attempt is on disk as `in_flight` before its request leaves (`claimDue`), and its
-/// end is on disk before the log line says so. Completions are written in groups: while
-/// one group commits, the next gathers, so a busy engine pays one fsync for many attempts.
+/// end is on disk before the log line says so. The ends are written in groups, with the
+/// claims of the same turn (`StateStore.step`): while one step commits, the next gathers, so
+/// a busy engine pays one fsync for many attempts ended and started.
 /// The loop sleeps until the earliest moment something can start; with nothing due it sets
 /// no timer at all, unless a service watchdog is armed: then the loop itself pings it at
 /// every turn and wakes at least every `interval`, so that a loop stuck anywhere stops
@@ -22,11 +23,11 @@ public actor DeliveryEngine {
     private let breaker: BreakerSettings
     /// How long to wait before writing attempt ends again when the state database refused them.
     private let completionRetryDelay: Duration
+    /// Attempt ends not yet on disk: the next turn of the loop writes them.
     private var finished: [AttemptEnding] = []
     /// The earliest retraction scheduled by `retract_on_expiry`, read at start and lowered as
     /// deliveries schedule new ones; nil when none is known.
     private var nextExpiry: Date?
-    private var flushing = false
     private var draining = false
     private var storeFailureLogged = false
     private let watchdog: ServiceWatchdog?
@@ -100,7 +101,9 @@ public actor DeliveryEngine {
         }
     }
 
-    /// Runs until cancelled or drained.
+    /// Runs until cancelled or drained. Each turn is one step of the store: the attempt ends
+    /// gathered since the last turn are recorded, each channel takes what it can now, and the
+    /// due moments are read back; then the loop sleeps until something can start or ends.
     public func run() async {
         do {
             nextExpiry = try await store.nextExpiryRetraction()
@@ -109,28 +112,46 @@ public actor DeliveryEngine {
             nextExpiry = now()
         }
         await withDiscardingTaskGroup { group in
-            while !Task.isCancelled && !draining {
-                await retractExpired()
-                let dues: [String: Date]
+            // Draining: no new claims, but the ends of the attempts under way are still written.
+            while !Task.isCancelled && !(draining && activeCount == 0) {
+                if !draining { await retractExpired() }
+                let stamp = now()
+                let ends = finished
+                finished.removeAll(keepingCapacity: true)
+                let completions = ends.map {
+                    $0.completion(policy: policy, corrections: lanes[$0.claimed.message.channel]?.lane.corrections, at: stamp)
+                }
+                let claims = draining ? [] : lanes.keys.sorted().compactMap { name -> (channel: String, limit: Int)? in
+                    let allowance = lanes[name]?.allowance(now: stamp) ?? 0
+                    return allowance > 0 ? (name, allowance) : nil
+                }
+                let laneStates = lanes
+                let result: EngineStepResult
                 do {
-                    dues = try await store.nextDueDates(channels: Array(lanes.keys))
+                    result = try await store.step(
+                        EngineStep(completions: completions.map(\.record), claims: claims, channels: Array(lanes.keys)), now: stamp)
+                    reportStoreRecovered()
                 } catch {
+                    // Not recorded (a full disk, say): keep these ends, oldest first, and write them
+                    // again shortly. Their deliveries stay counted in flight, so their channels take
+                    // nothing new meanwhile; the log says nothing of them until they are on disk.
+                    // Stopping first leaves them `in_flight` on disk, recovered at the next start.
                     reportStoreFailure(error)
-                    await signal.wait(until: feedWatchdog(sleepingUntil: Date().addingTimeInterval(5)))
+                    finished.insert(contentsOf: ends, at: 0)
+                    try? await Task.sleep(for: completionRetryDelay)
                     continue
                 }
-                let stamp = now()
-                for name in lanes.keys.sorted() where (dues[name].map { $0 <= stamp } ?? false) {
-                    await claimAndStart(name, in: &group)
+                await recordEnds(ends, completions, at: stamp)
+                for (channel, _) in claims {
+                    start(result.claimed[channel] ?? ClaimBatch(), on: channel, as: laneStates[channel], at: stamp, in: &group)
                 }
-                // The earliest moment a lane can start something. A moment already past means
-                // the due dates read above are stale (just claimed): read them again at once.
-                let wake = (lanes.compactMap { name, state in state.wakeTime(due: dues[name], now: stamp) } + [nextExpiry].compactMap { $0 }).min()
-                await signal.wait(until: feedWatchdog(sleepingUntil: wake))
-            }
-            // Let the attempts under way end; `drain` bounds how long by cancelling.
-            while activeCount > 0 && !Task.isCancelled {
-                await signal.wait(until: feedWatchdog(sleepingUntil: nil))
+                // More ends came while the step was written: record them at once.
+                guard finished.isEmpty else { continue }
+                // The earliest moment a lane can start something. A moment already past (a lane
+                // with room and something due, limited only by its allowance) means at once.
+                let wake = (lanes.compactMap { name, state in state.wakeTime(due: result.nextDue[name], now: stamp) }
+                    + [nextExpiry].compactMap { $0 }).min()
+                await signal.wait(until: feedWatchdog(sleepingUntil: draining ? nil : wake))
             }
         }
     }
@@ -184,28 +205,21 @@ public actor DeliveryEngine {
         return activeCount == 0
     }
 
-    private func claimAndStart(_ name: String, in group: inout DiscardingTaskGroup) async {
-        guard !draining, var state = lanes[name] else { return }
-        let stamp = now()
-        let allowance = state.allowance(now: stamp)
-        guard allowance > 0 else { return }
-        let batch: ClaimBatch
-        do {
-            batch = try await store.claimDue(channel: name, limit: allowance, now: stamp)
-            reportStoreRecovered()
-        } catch {
-            reportStoreFailure(error)
-            return
-        }
+    /// Starts the attempts of deliveries just claimed for one channel; `claimedAs` is the
+    /// channel as it was when the claim was asked for.
+    private func start(_ batch: ClaimBatch, on name: String, as claimedAs: LaneState?, at stamp: Date, in group: inout DiscardingTaskGroup) {
         if !batch.claimed.isEmpty || !batch.expired.isEmpty { metrics?.changed() }
         for expired in batch.expired {
             log.log(LogEvent(
                 .expired, level: .warning, post: expired.postID, channel: expired.channel,
                 error: "not published: its expires_at (\(LogEvent.timestamp(expired.expiresAt))) has passed"))
         }
-        // The lane may have changed while the claim was written (a reload).
-        state = lanes[name] ?? state
-        guard !batch.claimed.isEmpty else { return }
+        guard !batch.claimed.isEmpty, var state = lanes[name] ?? claimedAs else { return }
+        if lanes[name] == nil {
+            // Removed by a reload while the claim was written: what it claimed runs all the
+            // same, and it takes nothing new, as `reconfigure` keeps such a lane.
+            state.lane.concurrency = 0
+        }
         state.inFlight += batch.claimed.count
         state.bucket?.take(batch.claimed.count, now: stamp)
         state.breaker.probeStarted()
@@ -242,48 +256,27 @@ public actor DeliveryEngine {
         }
     }
 
-    private func finish(_ ending: AttemptEnding) async {
+    /// Hands an attempt's end to the loop, which writes it with its next step.
+    private func finish(_ ending: AttemptEnding) {
         if Task.isCancelled {
             // Shutting down mid-request: whether it arrived is unknown, so the attempt stays
             // open on disk and the next start decides, as after a crash.
             lanes[ending.claimed.message.channel]?.inFlight -= 1
-            signal.fire()
-            return
+        } else {
+            finished.append(ending)
         }
-        finished.append(ending)
-        guard !flushing else { return }
-        flushing = true
-        defer { flushing = false }
-        while !finished.isEmpty {
-            let batch = finished
-            finished.removeAll(keepingCapacity: true)
-            let stamp = now()
-            let completions = batch.map {
-                $0.completion(policy: policy, corrections: lanes[$0.claimed.message.channel]?.lane.corrections, at: stamp)
-            }
-            do {
-                try await store.complete(completions.map(\.record))
-                reportStoreRecovered()
-            } catch {
-                // Not recorded (a full disk, say): keep these ends, oldest first, and write them
-                // again shortly. Their deliveries stay counted in flight, so their channels take
-                // nothing new meanwhile; the log says nothing of them until they are on disk.
-                // Stopping first leaves them `in_flight` on disk, recovered at the next start.
-                reportStoreFailure(error)
-                finished.insert(contentsOf: batch, at: 0)
-                try? await Task.sleep(for: completionRetryDelay)
-                if Task.isCancelled { return }
-                continue
-            }
-            for (ending, completion) in zip(batch, completions) {
-                log.log(completion.event)
-                let channel = ending.claimed.message.channel
-                metrics?.recordAttempt(channel: channel, outcome: completion.event.event, milliseconds: completion.record.milliseconds, at: stamp)
-                lanes[channel]?.inFlight -= 1
-                if case .retract(let at) = completion.record.expirySchedule { nextExpiry = min(nextExpiry ?? at, at) }
-                if let outcome = ending.outcome { await recordHealth(channel: channel, outcome: outcome, at: stamp) }
-            }
-            signal.fire()
+        signal.fire()
+    }
+
+    /// Once the ends are on disk: their log lines, metrics, and what they say of each channel.
+    private func recordEnds(_ ends: [AttemptEnding], _ completions: [(record: AttemptCompletion, event: LogEvent)], at stamp: Date) async {
+        for (ending, completion) in zip(ends, completions) {
+            log.log(completion.event)
+            let channel = ending.claimed.message.channel
+            metrics?.recordAttempt(channel: channel, outcome: completion.event.event, milliseconds: completion.record.milliseconds, at: stamp)
+            lanes[channel]?.inFlight -= 1
+            if case .retract(let at) = completion.record.expirySchedule { nextExpiry = min(nextExpiry ?? at, at) }
+            if let outcome = ending.outcome { await recordHealth(channel: channel, outcome: outcome, at: stamp) }
         }
     }
 

@@ -25,6 +25,11 @@ public protocol StateStore: Sendable {
     /// with nothing waiting are absent.
     func nextDueDates(channels: [String]) async throws -> [String: Date]
 
+    /// One turn of the delivery engine: records how attempts ended, takes what each channel
+    /// can take now, and reads when each channel next has something due; in one transaction
+    /// when the store can, so that a busy engine pays one commit for all of it.
+    func step(_ step: EngineStep, now: Date) async throws -> EngineStepResult
+
     /// The earliest moment a published copy is due to be retracted because its post's
     /// `expires_at` passed (`retract_on_expiry`), or nil when none is scheduled.
     func nextExpiryRetraction() async throws -> Date?
@@ -48,6 +53,43 @@ public protocol StateStore: Sendable {
 
     /// Everything known about one post, or nil.
     func history(postID: String) throws -> PostHistory?
+}
+
+extension StateStore {
+    /// The three operations one after the other, each on disk before the next begins: a
+    /// store that cannot do them in one transaction loses nothing, it only commits more.
+    public func step(_ step: EngineStep, now: Date) async throws -> EngineStepResult {
+        if !step.completions.isEmpty { try await complete(step.completions) }
+        var result = EngineStepResult()
+        for (channel, limit) in step.claims {
+            result.claimed[channel] = try await claimDue(channel: channel, limit: limit, now: now)
+        }
+        result.nextDue = try await nextDueDates(channels: step.channels)
+        return result
+    }
+}
+
+/// What the delivery engine writes and takes in one turn.
+public struct EngineStep: Sendable {
+    /// How attempts ended: recorded first.
+    public var completions: [AttemptCompletion]
+    /// Per channel, how many due deliveries it can take now.
+    public var claims: [(channel: String, limit: Int)]
+    /// The channels whose next due moment to read, after the claims.
+    public var channels: [String]
+
+    public init(completions: [AttemptCompletion] = [], claims: [(channel: String, limit: Int)] = [], channels: [String] = []) {
+        self.completions = completions
+        self.claims = claims
+        self.channels = channels
+    }
+}
+
+public struct EngineStepResult: Sendable {
+    /// The deliveries taken, per channel asked.
+    public var claimed: [String: ClaimBatch] = [:]
+    /// As `nextDueDates` says it once the claims are made.
+    public var nextDue: [String: Date] = [:]
 }
 
 /// A post read from the inbox, ready to be stored.

@@ -20,10 +20,11 @@ final class RecentValues<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.capacity = capacity
     }
 
-    /// The value for `key`, computed by `make` unless it is still remembered.
-    func value(for key: Key, _ make: (Key) -> Value) -> Value {
+    /// The value for `key`, computed by `make` unless it is still remembered. Nothing is
+    /// remembered when `make` throws.
+    func value(for key: Key, _ make: (Key) throws -> Value) rethrows -> Value {
         if let known = entries.withLock({ $0.values[key] }) { return known }
-        let made = make(key)
+        let made = try make(key)
         entries.withLock { entries in
             guard entries.values[key] == nil else { return }
             if entries.order.count < capacity {
