@@ -23,6 +23,8 @@ public actor DeliveryEngine {
     private let breaker: BreakerSettings
     /// How long to wait before writing attempt ends again when the state database refused them.
     private let completionRetryDelay: Duration
+    /// Turns of the loop so far: which channel claims first.
+    private var turn = 0
     /// Attempt ends not yet on disk: the next turn of the loop writes them.
     private var finished: [AttemptEnding] = []
     /// The earliest retraction scheduled by `retract_on_expiry`, read at start and lowered as
@@ -121,7 +123,13 @@ public actor DeliveryEngine {
                 let completions = ends.map {
                     $0.completion(policy: policy, corrections: lanes[$0.claimed.message.channel]?.lane.corrections, at: stamp)
                 }
-                let claims = draining ? [] : lanes.keys.sorted().compactMap { name -> (channel: String, limit: Int)? in
+                // Each turn starts with the next channel: requests queue in claim order for the
+                // connections of a host that channels share, and a fixed order would let the
+                // first channel always go first and run ahead of the others.
+                let order = lanes.keys.sorted()
+                turn += 1
+                let claims = draining ? [] : order.indices.compactMap { offset -> (channel: String, limit: Int)? in
+                    let name = order[(offset + turn) % order.count]
                     let allowance = lanes[name]?.allowance(now: stamp) ?? 0
                     return allowance > 0 ? (name, allowance) : nil
                 }
