@@ -26,6 +26,11 @@ struct SharedWorkTests {
         #expect(calls.withLock { $0 } == 4)
     }
 
+    @Test func texts_that_differ_only_in_normalisation_are_different_keys() {
+        #expect(ExactText("fête") != ExactText("fe\u{302}te") && "fête" == "fe\u{302}te")
+        #expect(Set([ExactText("fête"), ExactText("fête")]).count == 1)
+    }
+
     @Test func a_value_that_could_not_be_made_is_not_remembered() throws {
         struct Unreadable: Error {}
         let recent = RecentValues<String, Int>(capacity: 4)
@@ -51,6 +56,34 @@ struct SharedWorkTests {
         #expect(written == #""\"Fête\" \\ à l'Hôtel/de/Région\n\r\t\u0001\u001f🎉 end""#)
         #expect(try JSONSerialization.jsonObject(with: Data("[\(written)]".utf8)) as? [String] == [text])
         #expect(JSONValue.quoted("") == "\"\"" && JSONValue.quoted("\n") == #""\n""#)
+        // Every byte that needs escaping, at every position of an eight-byte word, among
+        // bytes that do not (0x7F and 0x80 and above are copied as they are).
+        for special in ["\"", "\\", "\n", "\u{1F}", "\u{00}"] {
+            for position in 0..<17 {
+                let text = String(repeating: "a", count: position) + special + "é\u{7F}" + String(repeating: "b", count: 16 - position)
+                let decoded = try JSONSerialization.jsonObject(with: Data("[\(JSONValue.quoted(text))]".utf8)) as? [String]
+                #expect(decoded == [text], "\(position)")
+            }
+        }
+    }
+
+    @Test func secrets_are_replaced_wherever_they_occur_as_Foundation_would_replace_them() {
+        let cases: [(text: String, secret: String)] = [
+            ("https://hooks.example.org/T0/B1/s3cr3t?token=s3cr3t", "s3cr3t"),
+            ("s3cr3ts3cr3t fête s3cr3t", "s3cr3t"),
+            ("aaaa", "aaa"),
+            ("Région Occitanie — clé:é🎉é", "é🎉é"),
+            ("nothing to hide", "s3cr3t"),
+            ("short", "a much longer secret"),
+        ]
+        for (text, secret) in cases {
+            let redacted = text.redacting([(secret, "***")])
+            #expect(redacted == text.replacingOccurrences(of: secret, with: "***"), "\(text)")
+            #expect(text.holds(secret) == text.contains(secret))
+            #expect(!redacted.holds(secret) || secret == "aaa")
+        }
+        #expect("aaaa".redacting([("aaa", "***")]) == "***a")
+        #expect(!"any text".holds("") && "any text".redacting([("", "***")]) == "any text")
     }
 
     @Test func header_names_match_without_regard_to_case_and_only_letters_fold() {

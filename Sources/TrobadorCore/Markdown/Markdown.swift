@@ -7,8 +7,8 @@ public enum Markdown {
     /// HTML for channels and receivers that show HTML. Raw HTML in the source is escaped,
     /// never passed through.
     public static func html(_ source: String) -> String {
-        renderedHTML.value(for: source) { source in
-            render(source) { document, extensions in
+        renderedHTML.value(for: ExactText(source)) { key in
+            render(key.text) { document, extensions in
                 cmark_render_html(document, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE, extensions)
             }
         }
@@ -16,13 +16,13 @@ public enum Markdown {
 
     /// Plain text: the words without Markdown marks, paragraphs kept.
     public static func plainText(_ source: String) -> String {
-        renderedText.value(for: source, renderPlainText)
+        renderedText.value(for: ExactText(source)) { renderPlainText($0.text) }
     }
 
     /// The renderings of the bodies rendered last: every channel a post goes to asks for the
     /// same ones, within moments of each other.
-    private static let renderedHTML = RecentValues<String, String>(capacity: 128)
-    private static let renderedText = RecentValues<String, String>(capacity: 128)
+    private static let renderedHTML = RecentValues<ExactText, String>(capacity: 128)
+    private static let renderedText = RecentValues<ExactText, String>(capacity: 128)
 
     private static func renderPlainText(_ source: String) -> String {
         let text = render(source) { document, _ in

@@ -6,10 +6,10 @@ public struct ParsedBody: Sendable, Equatable {
     /// Parses Markdown, as post bodies are written. A body parsed moments ago for another
     /// channel is not parsed again.
     public init(markdown: String) {
-        document = Self.recent.value(for: markdown) { RichDocument(markdown: $0) }
+        document = Self.recent.value(for: ExactText(markdown)) { RichDocument(markdown: $0.text) }
     }
 
-    private static let recent = RecentValues<String, RichDocument>(capacity: 128)
+    private static let recent = RecentValues<ExactText, RichDocument>(capacity: 128)
 
     /// Reads text written without Markdown (a summary): paragraphs, URLs and hashtags only.
     public init(plainText: String) {

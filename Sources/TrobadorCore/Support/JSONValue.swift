@@ -72,15 +72,23 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     }
 
     /// Appends `text` as a JSON string literal. Works on UTF-8 bytes: only ASCII needs
-    /// escaping, and every byte of a multi-byte character is 0x80 or above; the runs between
-    /// the bytes to escape are copied whole.
+    /// escaping, and every byte of a multi-byte character is 0x80 or above. Eight bytes are
+    /// looked at together, and the runs between the bytes to escape are copied whole: every
+    /// request body and audit record goes through here.
     private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
             out.reserveCapacity(out.count + bytes.count + 2)
             out.append(UInt8(ascii: "\""))
+            let raw = UnsafeRawBufferPointer(bytes)
             var run = 0
-            for (index, byte) in bytes.enumerated() {
+            var index = 0
+            while index < bytes.count {
+                if index + 8 <= bytes.count, !mayNeedEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
+                let byte = bytes[index]
                 // The letter after `\`, or nil for a control character without one (`\u00XX`).
                 let letter: UInt8?
                 switch byte {
@@ -89,10 +97,13 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
                 case UInt8(ascii: "\r"): letter = UInt8(ascii: "r")
                 case UInt8(ascii: "\t"): letter = UInt8(ascii: "t")
                 case 0..<0x20: letter = nil
-                default: continue
+                default:
+                    index += 1
+                    continue
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
-                run = index + 1
+                index += 1
+                run = index
                 out.append(UInt8(ascii: "\\"))
                 if let letter {
                     out.append(letter)
@@ -105,6 +116,17 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
             out.append(UInt8(ascii: "\""))
         }
+    }
+
+    /// Whether one of the eight bytes of `word` is below 0x20, `"` or `\` (false means none
+    /// is): "has a byte less than n" is `(x - n·0x01…) & ~x & 0x80…`, and equality is a zero
+    /// byte of `x ^ c·0x01…`.
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasByteBelow(_ x: UInt64, _ n: UInt64) -> Bool { (x &- ones &* n) & ~x & highs != 0 }
+        return hasByteBelow(word, 0x20) || hasByteBelow(word ^ (ones &* 0x22), 1) || hasByteBelow(word ^ (ones &* 0x5C), 1)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -39,3 +39,19 @@ final class RecentValues<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return made
     }
 }
+
+/// Text as a key, compared and hashed byte for byte. A `String` key hashes its canonical
+/// (NFC) form, which for a post body full of accents and emoji costs more than the lookup
+/// saves; two texts that differ only in normalisation are simply two keys here.
+struct ExactText: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: ExactText, rhs: ExactText) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
