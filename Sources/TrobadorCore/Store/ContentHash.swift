@@ -8,13 +8,16 @@ public enum ContentHash {
 }
 
 extension Sequence where Element == UInt8 {
+    /// Written as ASCII bytes, then made a string once (appending `Character`s one by one
+    /// cost more than hashing, for every idempotency key).
     var hexString: String {
-        let digits: [Character] = Array("0123456789abcdef")
-        var text = ""
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(underestimatedCount * 2)
         for byte in self {
             text.append(digits[Int(byte >> 4)])
             text.append(digits[Int(byte & 0x0F)])
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 }

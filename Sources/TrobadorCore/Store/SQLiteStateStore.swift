@@ -28,13 +28,6 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .millisecondsSince1970
@@ -93,7 +86,7 @@ public final class SQLiteStateStore: StateStore {
         case .refuse(let problem):
             return .refused(problem)
         case .store(let version, let channels):
-            let json = String(decoding: try encoder.encode(post), as: UTF8.self)
+            let json = post.storedJSON
             try db.executeCached(
                 sql: """
                     INSERT INTO posts (id, version, action, content_hash, format, source, post_json, file_name, accepted_at)
