@@ -1,0 +1,46 @@
+import GRDB
+
+/// A delivery waiting for its `next_at`, as a claim reads it: columns read by position in
+/// the order of `query` (GRDB looks a column up by name case-insensitively, lowercasing the
+/// name each time, for every column of every row claimed).
+struct WaitingDelivery: FetchableRecord {
+    static let query = """
+        SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
+               d.budget_attempts, COALESCE(d.budget_since, p.accepted_at), d.remote_id, d.remote_url, d.remote_parts, d.next_at
+        FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
+        WHERE d.channel = ? AND d.state = ? AND d.next_at <= ?
+        ORDER BY d.next_at, d.id
+        LIMIT ?
+        """
+
+    var id: Int64
+    var postID: String
+    var version: Int
+    var action: String
+    var attempts: Int
+    var expiresAt: Int64?
+    var idempotencyKey: String
+    var budgetAttempts: Int
+    /// Since when the attempt budget counts: an operator's last retry, or the post's acceptance.
+    var budgetSince: Int64
+    var remoteID: String?
+    var remoteURL: String?
+    var remoteParts: String?
+    var nextAt: Int64
+
+    init(row: Row) throws {
+        id = row[0]
+        postID = row[1]
+        version = row[2]
+        action = row[3]
+        attempts = row[4]
+        expiresAt = row[5]
+        idempotencyKey = row[6]
+        budgetAttempts = row[7]
+        budgetSince = row[8]
+        remoteID = row[9]
+        remoteURL = row[10]
+        remoteParts = row[11]
+        nextAt = row[12]
+    }
+}
