@@ -96,3 +96,15 @@ struct SharedWorkTests {
         #expect(request.header("Content-Type") == "application/json" && request.header("Accept") == nil)
     }
 }
+
+@Suite("trimming spaces as Foundation does")
+struct TrimmingSpacesTests {
+    @Test func spaces_and_tabs_go_at_both_ends_and_nothing_else() {
+        let samples = [
+            "  https://www.example.org/agenda \t", "\u{00A0}fête\u{2003}", "\n lien \n", "", "   ", "a b", "\u{3000}全角\u{3000}", "🎉 ",
+        ]
+        for text in samples {
+            #expect(text.trimmingSpaces() == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
+        }
+    }
+}

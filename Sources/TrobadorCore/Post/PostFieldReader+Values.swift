@@ -26,7 +26,7 @@ extension PostFieldReader {
         case .scalar(_, .null):
             return nil
         case .scalar(let text, _):
-            let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let items = text.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
             let example = format == .json
                 ? "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
                 : "[" + items.joined(separator: ", ") + "]"
@@ -113,7 +113,7 @@ extension PostFieldReader {
         var names: [String] = []
         for (index, item) in items.enumerated() {
             let field = "channels[\(index)]"
-            guard let name = text(item, field: field)?.trimmingCharacters(in: .whitespaces) else {
+            guard let name = text(item, field: field)?.trimmingSpaces() else {
                 if case .scalar(_, let kind) = item.value, kind == .text || kind == .null {
                     report(field, at: item.position, "this channel name is empty", hint: "Write the name of a channel, or remove the empty item.")
                 }
@@ -126,7 +126,7 @@ extension PostFieldReader {
 
     /// An `http` or `https` address.
     mutating func link(_ node: PostNode, field: String) -> String? {
-        guard let link = text(node, field: field)?.trimmingCharacters(in: .whitespaces) else { return nil }
+        guard let link = text(node, field: field)?.trimmingSpaces() else { return nil }
         let lowered = link.lowercased()
         let scheme = ["https://", "http://"].first { lowered.hasPrefix($0) }
         let rest = scheme.map { link.dropFirst($0.count) } ?? ""
@@ -169,7 +169,7 @@ extension PostFieldReader {
     }
 
     mutating func date(_ node: PostNode, field: String) -> Date? {
-        guard let written = text(node, field: field)?.trimmingCharacters(in: .whitespaces) else { return nil }
+        guard let written = text(node, field: field)?.trimmingSpaces() else { return nil }
         switch PostDate.parse(written) {
         case .success(let date):
             return date

@@ -27,6 +27,9 @@ struct YAMLAliasScanner {
 
     /// The first anchor or alias of `yaml`, if any.
     static func firstAnchorOrAlias(in yaml: String) -> Finding? {
+        // An anchor starts with `&`, an alias with `*`: most front matter has neither, and
+        // needs no scan line by line.
+        guard yaml.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }) else { return nil }
         var scanner = YAMLAliasScanner()
         var lineNumber = 0
         for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
