@@ -18,10 +18,11 @@ struct WebhookSigner: Sendable {
         key = Array(bytes)
     }
 
+    /// The signed content is fed in two parts, so the body is not copied behind its prefix.
     func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
-        var content = Array("\(id).\(timestamp).".utf8)
-        content.append(contentsOf: body)
-        let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: key))
-        return "v1," + Data(mac).base64EncodedString()
+        var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
+        mac.update(data: Array("\(id).\(timestamp).".utf8))
+        mac.update(data: body)
+        return "v1," + Data(mac.finalize()).base64EncodedString()
     }
 }
