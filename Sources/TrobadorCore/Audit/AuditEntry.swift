@@ -7,7 +7,10 @@ public struct AuditEntry: Sendable, Equatable {
     public var performed: String
     /// Why, when it differs from what was asked.
     public var note: String?
-    public var sent: [SentRequest]
+    public let sent: [SentRequest]
+    /// `sent` as the audit table keeps it (a JSON array), written when the entry is made, in
+    /// the engine, rather than inside the write transaction that intake and delivery all wait on.
+    let requestsJSON: String
 
     /// `performed` of an update a channel that cannot edit published as a new message.
     public static let updateAsNewMessage = "update as a new message"
@@ -20,5 +23,6 @@ public struct AuditEntry: Sendable, Equatable {
         self.performed = performed
         self.note = note
         self.sent = sent
+        requestsJSON = JSONValue.array(sent.map(\.json)).serialized
     }
 }

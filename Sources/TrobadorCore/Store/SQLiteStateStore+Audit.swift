@@ -8,7 +8,6 @@ extension SQLiteStateStore {
     /// so a record, once written, is never altered, whatever a later attempt does.
     static func recordAudit(_ completion: AttemptCompletion, db: Database) throws {
         guard let audit = completion.audit else { return }
-        let requests = JSONValue.array(audit.sent.map(\.json)).serialized
         try db.executeCached(
             sql: """
                 INSERT INTO audit (at, delivery_id, attempt_id, post_id, version, channel, performed, attempt, outcome,
@@ -17,7 +16,7 @@ extension SQLiteStateStore {
                 FROM deliveries d WHERE d.id = ?
                 """,
             arguments: [completion.finishedAt.millis, completion.attemptID, audit.performed, completion.result.rawValue,
-                        completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, requests,
+                        completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, audit.requestsJSON,
                         completion.deliveryID])
     }
 

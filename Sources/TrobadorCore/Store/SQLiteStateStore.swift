@@ -86,14 +86,13 @@ public final class SQLiteStateStore: StateStore {
         case .refuse(let problem):
             return .refused(problem)
         case .store(let version, let channels):
-            let json = post.storedJSON
             try db.executeCached(
                 sql: """
                     INSERT INTO posts (id, version, action, content_hash, format, source, post_json, file_name, accepted_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [post.id, version, post.action.rawValue, submission.contentHash, submission.format,
-                            Data(submission.source), json, submission.fileName, now.millis])
+                            Data(submission.source), submission.postJSON, submission.fileName, now.millis])
             for (position, file) in submission.media.enumerated() {
                 try db.executeCached(
                     sql: """

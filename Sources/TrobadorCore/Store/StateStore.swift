@@ -94,7 +94,10 @@ public struct EngineStepResult: Sendable {
 
 /// A post read from the inbox, ready to be stored.
 public struct Submission: Sendable {
-    public var post: Post
+    public let post: Post
+    /// `post` as the state database keeps it, written when the submission is made, by intake,
+    /// rather than inside the write transaction.
+    let postJSON: String
     public var media: [MediaFile]
     public var source: [UInt8]
     public var format: String
@@ -107,6 +110,7 @@ public struct Submission: Sendable {
 
     public init(post: Post, media: [MediaFile], source: [UInt8], format: String, contentHash: String, fileName: String, routes: [String]) {
         self.post = post
+        postJSON = post.storedJSON
         self.media = media
         self.source = source
         self.format = format
