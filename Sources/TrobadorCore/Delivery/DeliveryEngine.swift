@@ -125,12 +125,15 @@ public actor DeliveryEngine {
                 }
                 // Each turn starts with the next channel: requests queue in claim order for the
                 // connections of a host that channels share, and a fixed order would let the
-                // first channel always go first and run ahead of the others.
+                // first channel always go first and run ahead of the others. The attempts ending
+                // in this step free their places for the claims of the same step: both are on
+                // disk together, before any new request leaves.
                 let order = lanes.keys.sorted()
                 turn += 1
+                let ending = Dictionary(ends.map { ($0.claimed.message.channel, 1) }, uniquingKeysWith: +)
                 let claims = draining ? [] : order.indices.compactMap { offset -> (channel: String, limit: Int)? in
                     let name = order[(offset + turn) % order.count]
-                    let allowance = lanes[name]?.allowance(now: stamp) ?? 0
+                    let allowance = lanes[name]?.allowance(now: stamp, ending: ending[name] ?? 0) ?? 0
                     return allowance > 0 ? (name, allowance) : nil
                 }
                 let laneStates = lanes
