@@ -1,7 +1,8 @@
 #!/bin/sh
-# Builds a release binary and installs Trobador as a systemd service:
+# Builds a release binary (release/build) and installs Trobador as a systemd service:
 #
 #   /usr/bin/trobador                        the binary
+#   /usr/libexec/trobador/swift-backtrace    the Swift toolchain's crash reporter, for the binary
 #   /usr/share/trobador/plugins/             the plugins that ship with it (plugins/)
 #   /usr/lib/systemd/system/trobador.service the unit (override with `systemctl edit trobador`)
 #   /usr/lib/sysusers.d/trobador.conf        user trobador, group trobador-post
@@ -11,6 +12,8 @@
 #
 # Run as root from a checkout: `systemd/install.sh`. Environment:
 #   TROBADOR_BINARY=PATH  install this binary instead of building one
+#   TROBADOR_BACKTRACER=PATH  the crash reporter to install (default: the toolchain's
+#                         swift-backtrace-static, found beside `swift`)
 #   DESTDIR=DIR           lay the files out below DIR (for packaging); users, directories and
 #                         systemd are then left alone
 set -eu
@@ -20,11 +23,17 @@ dest="${DESTDIR:-}"
 if [ -n "${TROBADOR_BINARY:-}" ]; then
     binary="$TROBADOR_BINARY"
 else
-    swift build -c release --product trobador
-    binary="$(swift build -c release --show-bin-path)/trobador"
+    # The release binary as release/build makes it (Swift runtime linked in, laid out for a
+    # small resident set; its comments say why).
+    binary="$(release/build)"
 fi
 
 install -D -m 0755 "$binary" "$dest/usr/bin/trobador"
+# The Swift runtime linked into the binary writes a crash report (a backtrace on stderr, kept
+# by the journal) through this helper of the toolchain; the unit names it in SWIFT_BACKTRACE,
+# since a static binary cannot find it beside a shared libswiftCore.
+backtracer="${TROBADOR_BACKTRACER:-$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")/libexec/swift/linux/swift-backtrace-static}"
+install -D -m 0755 "$backtracer" "$dest/usr/libexec/trobador/swift-backtrace"
 install -d -m 0755 "$dest/usr/share/trobador/plugins"
 if [ -d plugins ]; then cp -R plugins/. "$dest/usr/share/trobador/plugins/"; fi
 install -D -m 0644 systemd/trobador.service "$dest/usr/lib/systemd/system/trobador.service"

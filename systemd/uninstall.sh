@@ -24,7 +24,7 @@ rm -f "$dest/usr/bin/trobador" \
     "$dest/usr/lib/systemd/system/trobador.service" \
     "$dest/usr/lib/sysusers.d/trobador.conf" \
     "$dest/usr/lib/tmpfiles.d/trobador.conf"
-rm -rf "$dest/usr/share/trobador" "$dest/usr/share/doc/trobador"
+rm -rf "$dest/usr/share/trobador" "$dest/usr/share/doc/trobador" "$dest/usr/libexec/trobador"
 
 if [ "$purge" = yes ]; then
     rm -rf "$dest/etc/trobador" "$dest/var/spool/trobador" "$dest/var/lib/trobador" "$dest/var/log/trobador"

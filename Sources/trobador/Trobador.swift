@@ -16,4 +16,9 @@ struct Trobador: AsyncParsableCommand {
             ChannelsCommand.self,
         ]
     )
+
+    static func main() async {
+        MallocArenas.limitUnlessConfigured()
+        await main(nil)
+    }
 }

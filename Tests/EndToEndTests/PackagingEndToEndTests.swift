@@ -79,7 +79,8 @@ struct PackagingEndToEndTests {
         let install = try Self.run("/bin/sh", [Self.repository + "/systemd/install.sh"], environment: environment)
         try #require(install.status == 0, "\(install.output)")
         let expected: [(String, Int)] = [
-            ("usr/bin/trobador", 0o755), ("usr/lib/systemd/system/trobador.service", 0o644),
+            ("usr/bin/trobador", 0o755), ("usr/libexec/trobador/swift-backtrace", 0o755),
+            ("usr/lib/systemd/system/trobador.service", 0o644),
             ("usr/lib/sysusers.d/trobador.conf", 0o644), ("usr/lib/tmpfiles.d/trobador.conf", 0o644),
             ("usr/share/trobador/plugins", 0o755), ("etc/trobador/trobador.toml", 0o644),
             ("etc/trobador/plugins", 0o755), ("etc/trobador/credentials", 0o700),
@@ -101,7 +102,7 @@ struct PackagingEndToEndTests {
         try stage.write("var/spool/trobador/archive/2026-06-21/fete.md", "---\nid: fete\n---\nFête.\n")
         let uninstall = try Self.run("/bin/sh", [Self.repository + "/systemd/uninstall.sh"], environment: ["DESTDIR": stage.path])
         #expect(uninstall.status == 0, "\(uninstall.output)")
-        for path in ["usr/bin/trobador", "usr/lib/systemd/system/trobador.service", "usr/share/trobador"] {
+        for path in ["usr/bin/trobador", "usr/libexec/trobador", "usr/lib/systemd/system/trobador.service", "usr/share/trobador"] {
             #expect(!FileManager.default.fileExists(atPath: stage.file(path)), "\(path) is removed")
         }
         #expect(FileManager.default.fileExists(atPath: stage.file("etc/trobador/trobador.toml")))

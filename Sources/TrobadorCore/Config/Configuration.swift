@@ -210,7 +210,10 @@ public struct ChannelConfig: Sendable, Equatable {
     }
 
     static func tokenParts(ofURL text: String) -> [String] {
-        guard let components = URLComponents(string: text), components.scheme != nil, components.host != nil else { return [] }
+        // `encodedHost`, not `host`: both say whether there is a host, but `host` (and
+        // `percentEncodedHost`) decode it through ICU's IDNA tables, which loads ICU's code and
+        // normalization data into every daemon at start (about 2 MiB resident) for a yes or no.
+        guard let components = URLComponents(string: text), components.scheme != nil, components.encodedHost != nil else { return [] }
         var parts = components.percentEncodedPath.split(separator: "/").map(String.init).filter { $0.count >= 12 }
         parts += (components.queryItems ?? []).compactMap(\.value).filter { $0.count >= 6 }
         return parts
