@@ -7,10 +7,8 @@ public struct AuditEntry: Sendable, Equatable {
     public var performed: String
     /// Why, when it differs from what was asked.
     public var note: String?
-    public let sent: [SentRequest]
-    /// `sent` as the audit table keeps it (a JSON array), written when the entry is made, in
-    /// the engine, rather than inside the write transaction that intake and delivery all wait on.
-    let requestsJSON: String
+    public var sent: [SentRequest] { requests.all }
+    let requests: SentRequests
 
     /// `performed` of an update a channel that cannot edit published as a new message.
     public static let updateAsNewMessage = "update as a new message"
@@ -20,9 +18,25 @@ public struct AuditEntry: Sendable, Equatable {
     public static let retractionLeftToOperator = "retraction left to an operator"
 
     public init(performed: String, note: String? = nil, sent: [SentRequest]) {
+        self.init(performed: performed, note: note, requests: SentRequests(sent))
+    }
+
+    init(performed: String, note: String?, requests: SentRequests) {
         self.performed = performed
         self.note = note
-        self.sent = sent
-        requestsJSON = JSONValue.array(sent.map(\.json)).serialized
+        self.requests = requests
+    }
+}
+
+/// The requests of one attempt, with the JSON array the audit table keeps of them. Made by the
+/// attempt's own task, many of which run at once, rather than by the engine between two steps
+/// or inside the write transaction that intake and delivery all wait on.
+struct SentRequests: Sendable, Equatable {
+    let all: [SentRequest]
+    let json: String
+
+    init(_ all: [SentRequest]) {
+        self.all = all
+        json = JSONValue.array(all.map(\.json)).serialized
     }
 }

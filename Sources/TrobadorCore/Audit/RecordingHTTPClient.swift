@@ -40,7 +40,7 @@ final class SentRequestRecorder: Sendable {
         requests.withLock { $0.append(sent) }
     }
 
-    var recorded: [SentRequest] { requests.withLock { $0 } }
+    var recorded: SentRequests { SentRequests(requests.withLock { $0 }) }
 
     /// Runs `operation` with this recorder collecting what `RecordingHTTPClient` sends.
     func recording<Result: Sendable>(_ operation: () async -> Result) async -> Result {

@@ -6,7 +6,7 @@ struct AttemptEnding: Sendable {
         /// The adapter was called; `note` says when the message went out otherwise than asked
         /// (an update published as a new message); `sent`, the requests as they left;
         /// `progress`, what stays on record whatever the outcome (the copies a retraction deleted).
-        case sent(DeliveryOutcome, note: String?, sent: [SentRequest], progress: Receipt? = nil)
+        case sent(DeliveryOutcome, note: String?, sent: SentRequests, progress: Receipt? = nil)
         /// Nothing was sent, and why.
         case withheld(DeliveryRoute.Withheld)
     }
@@ -47,7 +47,7 @@ struct AttemptEnding: Sendable {
             record.receipt = progress
             event.http = outcome.httpStatus
             let performed = note == nil ? message.action.rawValue : AuditEntry.updateAsNewMessage
-            record.audit = AuditEntry(performed: performed, note: note, sent: sent)
+            record.audit = AuditEntry(performed: performed, note: note, requests: sent)
             switch outcome {
             case .delivered(let receipt):
                 record.receipt = receipt
@@ -96,7 +96,7 @@ struct AttemptEnding: Sendable {
                 }
             }
             // An attempt that sent nothing and failed (a refusal before any request) leaves no audit record.
-            if sent.isEmpty, record.result != .delivered { record.audit = nil }
+            if sent.all.isEmpty, record.result != .delivered { record.audit = nil }
         }
         return (record, event)
     }

@@ -16,7 +16,7 @@ extension SQLiteStateStore {
                 FROM deliveries d WHERE d.id = ?
                 """,
             arguments: [completion.finishedAt.millis, completion.attemptID, audit.performed, completion.result.rawValue,
-                        completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, audit.requestsJSON,
+                        completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, audit.requests.json,
                         completion.deliveryID])
     }
 
