@@ -235,6 +235,7 @@ struct DeliveryEngineStoreFailureTests {
     final class RefusingStore: StateStore, @unchecked Sendable {
         let inner: SQLiteStateStore
         let refusals = Locked(0)
+        let releases = Locked(0)
         let failures: Int
         init(inner: SQLiteStateStore, failures: Int) { self.inner = inner; self.failures = failures }
 
@@ -249,6 +250,10 @@ struct DeliveryEngineStoreFailureTests {
             try await inner.complete(completions)
         }
         func accept(_ submissions: [Submission], now: Date) async throws -> [AcceptResult] { try await inner.accept(submissions, now: now) }
+        func releaseMemory() {
+            releases.withLock { $0 += 1 }
+            inner.releaseMemory()
+        }
         func recoverInterrupted(resendSafe: Set<String>, onUncertain: UncertainPolicy, now: Date) async throws -> [RecoveredDelivery] {
             try await inner.recoverInterrupted(resendSafe: resendSafe, onUncertain: onUncertain, now: now)
         }
@@ -295,6 +300,11 @@ struct DeliveryEngineStoreFailureTests {
         #expect(capture.lines.contains { $0.contains("event=delivery_resumed") })
         #expect(try sqlite.history(postID: "plein")?.deliveries.first?.state == "delivered")
         #expect(receiver.count == 1)
+        // With nothing left to do, the engine has the store give back its memory, once.
+        #expect(await eventually(timeout: .seconds(10)) { store.releases.withLock { $0 } == 1 })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(store.releases.withLock { $0 } == 1)
+        #expect(try sqlite.history(postID: "plein")?.deliveries.first?.state == "delivered")
         await receiver.stop()
     }
 }

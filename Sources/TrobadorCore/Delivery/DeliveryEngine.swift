@@ -25,6 +25,8 @@ public actor DeliveryEngine {
     private let completionRetryDelay: Duration
     /// Turns of the loop so far: which channel claims first.
     private var turn = 0
+    /// Work was done since the store last gave memory back.
+    private var memoryInUse = false
     /// Attempt ends not yet on disk: the next turn of the loop writes them.
     private var finished: [AttemptEnding] = []
     /// The earliest retraction scheduled by `retract_on_expiry`, read at start and lowered as
@@ -158,6 +160,12 @@ public actor DeliveryEngine {
                 }
                 // More ends came while the step was written: record them at once.
                 guard finished.isEmpty else { continue }
+                // Nothing under way any more after a burst of work: the memory it used goes back.
+                if !ends.isEmpty { memoryInUse = true }
+                if memoryInUse && activeCount == 0 {
+                    memoryInUse = false
+                    store.releaseMemory()
+                }
                 // The earliest moment a lane can start something. A moment already past (a lane
                 // with room and something due, limited only by its allowance) means at once.
                 let wake = (lanes.compactMap { name, state in state.wakeTime(due: result.nextDue[name], now: stamp) }

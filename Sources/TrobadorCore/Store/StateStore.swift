@@ -30,6 +30,10 @@ public protocol StateStore: Sendable {
     /// when the store can, so that a busy engine pays one commit for all of it.
     func step(_ step: EngineStep, now: Date) async throws -> EngineStepResult
 
+    /// Gives back the memory a burst of work left behind, when the engine has nothing left to
+    /// do; the store works on as before afterwards.
+    func releaseMemory()
+
     /// The earliest moment a published copy is due to be retracted because its post's
     /// `expires_at` passed (`retract_on_expiry`), or nil when none is scheduled.
     func nextExpiryRetraction() async throws -> Date?
@@ -56,6 +60,8 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    public func releaseMemory() {}
+
     /// The three operations one after the other, each on disk before the next begins: a
     /// store that cannot do them in one transaction loses nothing, it only commits more.
     public func step(_ step: EngineStep, now: Date) async throws -> EngineStepResult {

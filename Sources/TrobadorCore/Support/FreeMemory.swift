@@ -1,0 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// glibc's `malloc_trim`: returns to the system the free pages at the top of malloc's heaps
+/// and in its arenas, which malloc otherwise keeps for the next burst of allocations.
+enum FreeMemory {
+    static func trim() {
+        #if canImport(Glibc)
+        // <malloc.h> is not part of Swift's Glibc module: looked up by name.
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
+    }
+}
