@@ -151,7 +151,7 @@ public actor DeliveryEngine {
                     // Stopping first leaves them `in_flight` on disk, recovered at the next start.
                     reportStoreFailure(error)
                     finished.insert(contentsOf: ends, at: 0)
-                    try? await Task.sleep(for: completionRetryDelay)
+                    await pause(for: completionRetryDelay)
                     continue
                 }
                 await recordEnds(ends, completions, at: stamp)
@@ -210,6 +210,17 @@ public actor DeliveryEngine {
         }
         let next = Date().addingTimeInterval((last + watchdog.interval - clock).seconds)
         return min(wake ?? next, next)
+    }
+
+    /// Sleeps for `delay` whatever arrives meanwhile (the state database refused the last
+    /// step: trying again at every attempt's end would only fail again), still pinging the
+    /// service watchdog, since the loop is not stuck.
+    private func pause(for delay: Duration) async {
+        let end = Date().addingTimeInterval(delay.seconds)
+        while !Task.isCancelled, Date() < end {
+            let until = feedWatchdog(sleepingUntil: end) ?? end
+            try? await Task.sleep(for: .milliseconds(Int64(max(0, until.timeIntervalSinceNow) * 1000) + 1))
+        }
     }
 
     /// Stops claiming; returns once nothing is in flight or `timeout` passed. What did not
