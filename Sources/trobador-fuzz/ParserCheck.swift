@@ -42,7 +42,8 @@ enum ParserCheck: String, CaseIterable {
             }
         case .config:
             let lines = bytes.count(where: { $0 == UInt8(ascii: "\n") }) + 1
-            FileManager.default.createFile(atPath: Self.configPath, contents: Data(bytes))
+            // A file that could not be written would leave the previous input in its place.
+            precondition(FileManager.default.createFile(atPath: Self.configPath, contents: Data(bytes)), "cannot write \(Self.configPath)")
             do throws(ConfigurationError) {
                 _ = try Self.loader.load(path: Self.configPath)
             } catch {
