@@ -77,7 +77,7 @@ let package = Package(
         // Loopback servers, temporary directories and the real binary, for every test target.
         .target(
             name: "TrobadorTestSupport",
-            dependencies: [.product(name: "FlyingFox", package: "FlyingFox")],
+            dependencies: ["TrobadorCore", .product(name: "FlyingFox", package: "FlyingFox")],
             path: "Tests/TrobadorTestSupport"
         ),
         .testTarget(

@@ -55,7 +55,7 @@ struct LaneState {
 
     /// How many deliveries may be claimed now. `ending` of those in flight are over and
     /// are recorded in the same transaction as the claim: their places are free again.
-    mutating func allowance(now: Date, ending: Int = 0) -> Int {
+    mutating func allowance(now: Date, ending: Int) -> Int {
         var free = lane.concurrency - (inFlight - ending)
         if let tokens = bucket?.available(now: now) { free = min(free, tokens) }
         if let probe = breaker.allowance(now: now) { free = min(free, probe) }
