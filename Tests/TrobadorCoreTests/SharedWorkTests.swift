@@ -38,7 +38,9 @@ struct SharedWorkTests {
         #expect(recent.value(for: "abîmé") { $0.count } == 5)
     }
 
-    @Test func the_same_body_for_three_channels_is_rendered_once_and_the_same() {
+    /// That a value is computed once is `RecentValues`' test above; this one checks that what
+    /// the renderers remember is what they render, for the second and third channel of a post.
+    @Test func a_remembered_rendering_is_the_one_a_fresh_rendering_gives() {
         let body = "Fête de la **musique** à Toulouse 🎶 https://www.example.org/fete #musique \(UUID())"
         let first = (Markdown.html(body), Markdown.plainText(body), ParsedBody(markdown: body))
         for _ in 0..<2 {
