@@ -18,7 +18,7 @@ struct AuditTrailStoreTests {
 
     func completion(_ claimed: ClaimedDelivery, _ result: AttemptCompletion.Result, state: DeliveryState, sent: SentRequest, remoteID: String?) -> AttemptCompletion {
         AttemptCompletion(
-            deliveryID: claimed.deliveryID, attemptID: claimed.attemptID, finishedAt: Date(), milliseconds: 12, result: result,
+            claimed: claimed, finishedAt: Date(), milliseconds: 12, result: result,
             httpStatus: sent.status, error: result == .delivered ? nil : "service unavailable",
             receipt: remoteID.map { Receipt(remoteID: $0, url: "https://example.org/@region/\($0)") }, newState: state,
             nextAt: result == .retry ? Date() : nil, audit: AuditEntry(performed: "publish", sent: [sent]))
@@ -125,7 +125,7 @@ struct AuditTrailStoreTests {
         _ = try await store.accept([StoreTests.submission(Post(id: "fete", action: .retract), routes: [])], now: Date())
         let retraction = try #require(try await store.claimDue(channel: "teams", limit: 1, now: Date().addingTimeInterval(1)).claimed.first)
         try await store.complete([AttemptCompletion(
-            deliveryID: retraction.deliveryID, attemptID: retraction.attemptID, finishedAt: Date(), milliseconds: 0, result: .skipped,
+            claimed: retraction, finishedAt: Date(), milliseconds: 0, result: .skipped,
             httpStatus: nil, error: "not deleted: remove it by hand", receipt: nil, newState: .failed, nextAt: nil,
             audit: AuditEntry(performed: AuditEntry.retractionLeftToOperator, note: "not deleted: remove it by hand", sent: []))])
 

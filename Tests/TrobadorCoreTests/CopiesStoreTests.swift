@@ -10,7 +10,7 @@ import TrobadorTestSupport
 struct CopiesStoreTests {
     static func done(_ claimed: ClaimedDelivery, performed: String, id: String, state: DeliveryState = .delivered) -> AttemptCompletion {
         AttemptCompletion(
-            deliveryID: claimed.deliveryID, attemptID: claimed.attemptID, finishedAt: Date(), milliseconds: 5, result: .delivered,
+            claimed: claimed, finishedAt: Date(), milliseconds: 5, result: .delivered,
             httpStatus: 200, error: nil, receipt: Receipt(remoteID: id, url: "https://example.org/m/\(id)"), newState: state, nextAt: nil,
             audit: AuditEntry(performed: performed, sent: []))
     }
@@ -42,7 +42,7 @@ struct CopiesStoreTests {
 
         // The correction deleted, then the first publication refused: the progress is kept.
         try await store.complete([AttemptCompletion(
-            deliveryID: board.deliveryID, attemptID: board.attemptID, finishedAt: Date(), milliseconds: 9, result: .failed,
+            claimed: board, finishedAt: Date(), milliseconds: 9, result: .failed,
             httpStatus: 403, error: "could not delete the first publication (id n-0)",
             receipt: Receipt(remoteID: "n-1", url: "https://example.org/m/n-1", parts: ["n-1"]), newState: .failed, nextAt: nil,
             audit: AuditEntry(performed: "retract", sent: []))])

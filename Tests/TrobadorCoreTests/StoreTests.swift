@@ -83,7 +83,7 @@ struct StoreTests {
         #expect(try store.status(latestProblems: 5).channels.first?.counts["cancelled"] == 1)
     }
 
-    @Test func claiming_records_the_attempt_before_the_request_and_idempotency_keys_are_stable() async throws {
+    @Test func claiming_puts_the_delivery_in_flight_before_the_request_and_idempotency_keys_are_stable() async throws {
         let directory = try TemporaryDirectory("store")
         defer { directory.remove() }
         let path = directory.file("state.sqlite")
@@ -92,7 +92,7 @@ struct StoreTests {
         let batch = try await store.claimDue(channel: "a", limit: 10, now: Date())
         #expect(batch.claimed.count == 1)
         #expect(batch.claimed[0].message.idempotencyKey == AcceptancePolicy.idempotencyKey(postID: "p", channel: "a", action: .publish, version: 1))
-        // Another connection (another process) sees the attempt open.
+        // Another connection (another process) sees the attempt under way.
         let reader = try SQLiteStateStore(path: path, readOnly: true)
         let history = try #require(try reader.history(postID: "p"))
         #expect(history.deliveries[0].state == "in_flight")
@@ -121,12 +121,95 @@ struct StoreStepTests {
         #expect(first.nextDue == ["a": Date(millis: later.millis), "b": Date(millis: later.millis)])
 
         let done = AttemptCompletion(
-            deliveryID: claimedA.deliveryID, attemptID: claimedA.attemptID, finishedAt: now, milliseconds: 3, result: .delivered,
+            claimed: claimedA, finishedAt: now, milliseconds: 3, result: .delivered,
             httpStatus: 204, error: nil, receipt: nil, newState: .delivered, nextAt: nil)
         let second = try await store.step(EngineStep(completions: [done], claims: [("a", 10)], channels: ["a"]), now: now)
         #expect(second.claimed["a"]?.claimed.isEmpty == true)
         let history = try #require(try store.history(postID: "agenda"))
         #expect(history.deliveries.first { $0.channel == "a" }?.state == "delivered")
         #expect(history.deliveries.first { $0.channel == "b" }?.state == "in_flight")
+    }
+}
+
+@Suite("SQLite state store: attempts and indexes")
+struct StoreAttemptRowTests {
+    @Test func an_attempt_is_one_row_written_at_its_end_and_an_interrupted_one_is_written_at_the_next_start() async throws {
+        let directory = try TemporaryDirectory("attempt-rows")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let start = Date(millis: 1_790_000_000_000)
+        _ = try await store.accept([StoreTests.submission(Post(id: "bourse", body: "Bourse Jeunes 🎓"), routes: ["a", "b"])], now: start)
+        let claimed = try await store.step(EngineStep(claims: [("a", 10), ("b", 10)], channels: ["a", "b"]), now: start)
+        let onA = try #require(claimed.claimed["a"]?.claimed.first)
+        try await store.complete([AttemptCompletion(
+            claimed: onA, finishedAt: start.addingTimeInterval(0.25), milliseconds: 250, result: .delivered,
+            httpStatus: 204, error: nil, receipt: nil, newState: .delivered, nextAt: nil)])
+
+        let rows = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT d.channel, a.number, a.started_at, a.finished_at, a.outcome FROM attempts a JOIN deliveries d ON d.id = a.delivery_id")
+        }
+        #expect(rows.map { $0["channel"] as String } == ["a"])
+        #expect(rows.first.map { [$0["number"], $0["started_at"], $0["finished_at"]] as [Int64] } == [1, start.millis, start.millis + 250])
+
+        // b was in flight when the daemon stopped: the next start writes its attempt, interrupted.
+        let restart = start.addingTimeInterval(60)
+        let recovered = try await store.recoverInterrupted(resendSafe: ["b"], onUncertain: .hold, now: restart)
+        #expect(recovered.map(\.channel) == ["b"])
+        let onB = try #require(try store.history(postID: "bourse")?.deliveries.first { $0.channel == "b" })
+        #expect(onB.state == "retrying")
+        #expect(onB.attempts.map(\.outcome) == ["interrupted"])
+        #expect(onB.attempts.first?.startedAt == start)
+        #expect(onB.attempts.first?.finishedAt == restart)
+    }
+
+    @Test func an_unfinished_attempt_row_left_by_an_earlier_version_is_finished_not_doubled() async throws {
+        let directory = try TemporaryDirectory("attempt-legacy")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let start = Date(millis: 1_790_000_000_000)
+        _ = try await store.accept([StoreTests.submission(Post(id: "agenda", body: "Fèsta"), routes: ["a"])], now: start)
+        let claimed = try #require(try await store.claimDue(channel: "a", limit: 1, now: start).claimed.first)
+        // Earlier versions wrote the attempt's row at the claim and finished it at its end.
+        try await store.pool.write { db in
+            try db.execute(sql: "INSERT INTO attempts (delivery_id, number, started_at) VALUES (?, 1, ?)",
+                           arguments: [claimed.deliveryID, start.millis])
+        }
+        _ = try await store.recoverInterrupted(resendSafe: [], onUncertain: .hold, now: start.addingTimeInterval(5))
+        let delivery = try #require(try store.history(postID: "agenda")?.deliveries.first)
+        #expect(delivery.state == "uncertain")
+        #expect(delivery.attempts.map(\.outcome) == ["interrupted"])
+    }
+
+    @Test func status_and_recovery_read_an_index_not_every_delivery() async throws {
+        let directory = try TemporaryDirectory("plans")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        func plan(_ sql: String) async throws -> String {
+            try await store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: " | ")
+            }
+        }
+        let problems = try await plan("""
+            SELECT post_id FROM deliveries WHERE state IN ('failed', 'uncertain', 'retrying') ORDER BY updated_at DESC, id DESC LIMIT 5
+            """)
+        #expect(problems.contains("USING INDEX deliveries_problems"), "\(problems)")
+        let removals = try await plan("""
+            SELECT post_id FROM deliveries
+            WHERE state IN ('failed', 'uncertain', 'retrying') AND state = 'failed' AND action = 'retract'
+            ORDER BY updated_at DESC, id DESC LIMIT 5
+            """)
+        #expect(removals.contains("USING INDEX deliveries_problems"), "\(removals)")
+        let inFlight = try await plan("""
+            WITH RECURSIVE channels(name) AS (
+                SELECT MIN(channel) FROM deliveries
+                UNION ALL
+                SELECT (SELECT MIN(channel) FROM deliveries WHERE channel > name) FROM channels WHERE name IS NOT NULL
+            )
+            SELECT d.id FROM channels JOIN deliveries d ON d.channel = channels.name AND d.state = 'in_flight'
+            """)
+        #expect(!inFlight.contains("SCAN d"), "\(inFlight)")
+        #expect(inFlight.contains("deliveries_due"), "\(inFlight)")
+        let indexes = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries'") }
+        #expect(!indexes.contains("deliveries_state"))
     }
 }

@@ -28,7 +28,7 @@ struct AttemptEnding: Sendable {
             .delivered, time: stamp, post: message.post.id, channel: message.channel, attempt: message.attempt,
             milliseconds: milliseconds)
         var record = AttemptCompletion(
-            deliveryID: claimed.deliveryID, attemptID: claimed.attemptID, finishedAt: stamp, milliseconds: milliseconds,
+            claimed: claimed, finishedAt: stamp, milliseconds: milliseconds,
             result: .delivered, httpStatus: nil, error: nil, receipt: nil, newState: .delivered, nextAt: nil)
         switch result {
         case .withheld(let withheld):

@@ -120,6 +120,17 @@ enum SQLiteSchema {
                 CREATE INDEX expiry_retractions_due ON expiry_retractions (due_at);
                 """)
         }
+        migrator.registerMigration("v3-lighter-delivery-indexes") { db in
+            // `deliveries_state` had every delivery and was rewritten at each change of state
+            // (twice per attempt); the queries it served read only deliveries with a problem
+            // (status) or left in flight (recovery at start, which now scans channel by channel
+            // in `deliveries_due`). A partial index holds only the former: nothing is written to
+            // it while deliveries go out and succeed.
+            try db.execute(sql: """
+                DROP INDEX deliveries_state;
+                CREATE INDEX deliveries_problems ON deliveries (updated_at) WHERE state IN ('failed', 'uncertain', 'retrying');
+                """)
+        }
         return migrator
     }
 }

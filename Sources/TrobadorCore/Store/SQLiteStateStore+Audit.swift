@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteStateStore {
     /// Appends the attempt's audit record. The table refuses updates and deletions (triggers),
     /// so a record, once written, is never altered, whatever a later attempt does.
-    static func recordAudit(_ completion: AttemptCompletion, db: Database) throws {
+    static func recordAudit(_ completion: AttemptCompletion, attemptID: Int64, db: Database) throws {
         guard let audit = completion.audit else { return }
         try db.executeCached(
             sql: """
@@ -15,7 +15,7 @@ extension SQLiteStateStore {
                 SELECT ?, d.id, ?, d.post_id, d.version, d.channel, ?, d.attempts, ?, ?, ?, ?, ?, ?
                 FROM deliveries d WHERE d.id = ?
                 """,
-            arguments: [completion.finishedAt.millis, completion.attemptID, audit.performed, completion.result.rawValue,
+            arguments: [completion.finishedAt.millis, attemptID, audit.performed, completion.result.rawValue,
                         completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, audit.requests.json,
                         completion.deliveryID])
     }

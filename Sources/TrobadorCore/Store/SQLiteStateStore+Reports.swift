@@ -28,12 +28,13 @@ extension SQLiteStateStore {
                 StatusReport.Pause(channel: $0["channel"], since: Date(millis: $0["since"] as Int64), probeAt: Date(millis: $0["until"] as Int64), reason: $0["reason"])
             }
             // The copies a failed retraction left: those still online once it ended, that is
-            // without the ones it deleted before it failed.
+            // without the ones it deleted before it failed. (The `IN` repeats the condition of
+            // the index `deliveries_problems`, which SQLite uses only for a query that has it.)
             let removals = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT post_id, channel, version, last_error, updated_at FROM deliveries
-                    WHERE action = 'retract' AND state = 'failed'
+                    WHERE state IN ('failed', 'uncertain', 'retrying') AND state = 'failed' AND action = 'retract'
                     ORDER BY updated_at DESC, id DESC LIMIT ?
                     """,
                 arguments: [latestProblems]
@@ -81,7 +82,7 @@ extension SQLiteStateStore {
             for row in try Row.fetchAll(
                 db, sql: "SELECT * FROM deliveries WHERE post_id = ? ORDER BY channel, version", arguments: [postID]
             ) {
-                let attempts = try Row.fetchAll(
+                var attempts = try Row.fetchAll(
                     db, sql: "SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number, id", arguments: [row["id"] as Int64]
                 ).map { attempt in
                     PostHistory.Attempt(
@@ -91,6 +92,12 @@ extension SQLiteStateStore {
                         audit: try Self.auditRecord(attemptID: attempt["id"], db: db))
                 }
                 let state: String = row["state"]
+                // The attempt under way, whose row is written when it ends (a database of an
+                // earlier version has the row already, unfinished).
+                if state == DeliveryState.inFlight.rawValue, attempts.last?.finishedAt != nil || attempts.isEmpty {
+                    attempts.append(PostHistory.Attempt(
+                        number: row["attempts"], startedAt: Date(millis: row["updated_at"] as Int64), finishedAt: nil, outcome: nil))
+                }
                 deliveries.append(PostHistory.Delivery(
                     channel: row["channel"], version: row["version"], action: row["action"], state: state,
                     nextAt: DeliveryState(rawValue: state).map { DeliveryState.waiting.contains($0) } == true

@@ -163,19 +163,36 @@ public final class SQLiteStateStore: StateStore {
         try await pool.write { db in
             // A new run starts with every channel's breaker closed.
             try db.execute(sql: "DELETE FROM channel_pauses")
-            let rows = try Row.fetchAll(db, sql: "SELECT id, post_id, channel, attempts FROM deliveries WHERE state = 'in_flight'")
+            // Channel by channel through `deliveries_due` (channel, state, ...): the channels are
+            // enumerated by one index lookup each rather than by reading every delivery.
+            let rows = try Row.fetchAll(db, sql: """
+                WITH RECURSIVE channels(name) AS (
+                    SELECT MIN(channel) FROM deliveries
+                    UNION ALL
+                    SELECT (SELECT MIN(channel) FROM deliveries WHERE channel > name) FROM channels WHERE name IS NOT NULL
+                )
+                SELECT d.id, d.post_id, d.channel, d.attempts, d.updated_at FROM channels
+                JOIN deliveries d ON d.channel = channels.name AND d.state = 'in_flight'
+                """)
             var recovered: [RecoveredDelivery] = []
             for row in rows {
                 let id: Int64 = row["id"]
                 let channel: String = row["channel"]
                 let safe = resendSafe.contains(channel)
+                // The attempt's row, written at its end, is written now. A database of an earlier
+                // version has it already, unfinished.
+                let error = "interrupted: the daemon stopped before the answer came"
                 try db.execute(
-                    sql: """
-                        UPDATE attempts SET finished_at = ?, outcome = 'interrupted',
-                               error = 'interrupted: the daemon stopped before the answer came'
-                        WHERE delivery_id = ? AND finished_at IS NULL
-                        """,
-                    arguments: [now.millis, id])
+                    sql: "UPDATE attempts SET finished_at = ?, outcome = 'interrupted', error = ? WHERE delivery_id = ? AND finished_at IS NULL",
+                    arguments: [now.millis, error, id])
+                if db.changesCount == 0 {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO attempts (delivery_id, number, started_at, finished_at, outcome, error)
+                            VALUES (?, ?, ?, ?, 'interrupted', ?)
+                            """,
+                        arguments: [id, row["attempts"] as Int, row["updated_at"] as Int64, now.millis, error])
+                }
                 let state: DeliveryState = safe || onUncertain == .retry ? .retrying : .uncertain
                 let note = safe ? "interrupted; sent again with the same idempotency key"
                     : "interrupted; the network may or may not have published it"
@@ -236,13 +253,11 @@ public final class SQLiteStateStore: StateStore {
                 return try Self.decoder.decode(Post.self, from: Data(json.utf8))
             }
             let attempt = waiting.attempts + 1
+            // The state alone says the attempt may have gone out; its row in `attempts` is
+            // written once, with its end (or by `recoverInterrupted` if the daemon stops first).
             try db.executeCached(
                 sql: "UPDATE deliveries SET state = 'in_flight', attempts = ?, updated_at = ? WHERE id = ?",
                 arguments: [attempt, now.millis, id])
-            try db.executeCached(
-                sql: "INSERT INTO attempts (delivery_id, number, started_at) VALUES (?, ?, ?)",
-                arguments: [id, attempt, now.millis])
-            let attemptID = db.lastInsertedRowID
             let media = post.media.isEmpty ? [] : try Row.fetchAllCached(
                 db,
                 sql: "SELECT name, alt, content_type, size, sha256 FROM media WHERE post_id = ? AND version = ? ORDER BY position",
@@ -268,7 +283,7 @@ public final class SQLiteStateStore: StateStore {
                 progress: waiting.remoteID.map { Receipt(remoteID: $0, url: waiting.remoteURL, parts: Self.parts(waiting.remoteParts)) },
                 copies: copies)
             batch.claimed.append(ClaimedDelivery(
-                deliveryID: id, attemptID: attemptID, message: message, budgetSince: Date(millis: waiting.budgetSince),
+                deliveryID: id, startedAt: now, message: message, budgetSince: Date(millis: waiting.budgetSince),
                 budgetAttempts: waiting.budgetAttempts))
         }
         return batch
@@ -283,13 +298,14 @@ public final class SQLiteStateStore: StateStore {
         for completion in completions {
             try db.executeCached(
                 sql: """
-                    UPDATE attempts SET finished_at = ?, outcome = ?, http_status = ?, duration_ms = ?, error = ?,
-                           remote_id = ?, remote_url = ?
-                    WHERE id = ?
+                    INSERT INTO attempts (delivery_id, number, started_at, finished_at, outcome, http_status, duration_ms, error,
+                                          remote_id, remote_url)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [completion.finishedAt.millis, completion.result.rawValue, completion.httpStatus,
-                            completion.milliseconds, completion.error, completion.receipt?.remoteID,
-                            completion.receipt?.url, completion.attemptID])
+                arguments: [completion.deliveryID, completion.attempt, completion.startedAt.millis, completion.finishedAt.millis,
+                            completion.result.rawValue, completion.httpStatus, completion.milliseconds, completion.error,
+                            completion.receipt?.remoteID, completion.receipt?.url])
+            let attemptID = db.lastInsertedRowID
             try db.executeCached(
                 sql: """
                     UPDATE deliveries SET state = ?, next_at = COALESCE(?, next_at), updated_at = ?, last_http = ?,
@@ -300,7 +316,7 @@ public final class SQLiteStateStore: StateStore {
                 arguments: [completion.newState.rawValue, completion.nextAt?.millis, completion.finishedAt.millis,
                             completion.httpStatus, completion.error, completion.receipt?.remoteID,
                             completion.receipt?.url, Self.partsText(completion.receipt?.parts), completion.deliveryID])
-            try Self.recordAudit(completion, db: db)
+            try Self.recordAudit(completion, attemptID: attemptID, db: db)
             try Self.schedule(completion, db: db)
         }
     }

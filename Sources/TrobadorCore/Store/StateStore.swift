@@ -169,7 +169,8 @@ public struct ClaimBatch: Sendable {
 
 public struct ClaimedDelivery: Sendable {
     public var deliveryID: Int64
-    public var attemptID: Int64
+    /// When the claim put it in flight: the attempt's start, recorded with its end.
+    public var startedAt: Date
     public var message: OutboundMessage
     /// Since when `max_age` counts: the post's acceptance, or an operator's last retry.
     public var budgetSince: Date
@@ -213,7 +214,10 @@ public struct AttemptCompletion: Sendable {
     }
 
     public var deliveryID: Int64
-    public var attemptID: Int64
+    /// The attempt's number and start. Its row in `attempts` is written once, with its end;
+    /// until then the delivery's `in_flight` state is what says it may have gone out.
+    public var attempt: Int
+    public var startedAt: Date
     public var finishedAt: Date
     public var milliseconds: Int
     public var result: Result
@@ -227,13 +231,14 @@ public struct AttemptCompletion: Sendable {
     public var expirySchedule: ExpirySchedule = .unchanged
 
     public init(
-        deliveryID: Int64, attemptID: Int64, finishedAt: Date, milliseconds: Int, result: Result,
+        claimed: ClaimedDelivery, finishedAt: Date, milliseconds: Int, result: Result,
         httpStatus: Int?, error: String?, receipt: Receipt?, newState: DeliveryState, nextAt: Date?,
         audit: AuditEntry? = nil
     ) {
         self.audit = audit
-        self.deliveryID = deliveryID
-        self.attemptID = attemptID
+        self.deliveryID = claimed.deliveryID
+        self.attempt = claimed.message.attempt
+        self.startedAt = claimed.startedAt
         self.finishedAt = finishedAt
         self.milliseconds = milliseconds
         self.result = result
