@@ -26,6 +26,21 @@ struct SharedWorkTests {
         #expect(calls.withLock { $0 } == 4)
     }
 
+    @Test func an_idle_daemon_forgets_every_remembered_value_and_computes_it_again_when_asked() {
+        let recent = RecentValues<String, Int>(capacity: 4)
+        let calls = Mutex(0)
+        func length(_ key: String) -> Int {
+            recent.value(for: key) { key in
+                calls.withLock { $0 += 1 }
+                return key.count
+            }
+        }
+        _ = length("Occitània")
+        RememberedValues.forgetAll()
+        #expect(length("Occitània") == 9)
+        #expect(calls.withLock { $0 } == 2)
+    }
+
     @Test func texts_that_differ_only_in_normalisation_are_different_keys() {
         #expect(ExactText("fête") != ExactText("fe\u{302}te") && "fête" == "fe\u{302}te")
         #expect(Set([ExactText("fête"), ExactText("fête")]).count == 1)

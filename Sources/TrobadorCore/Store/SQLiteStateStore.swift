@@ -343,14 +343,15 @@ public final class SQLiteStateStore: StateStore {
     }
 
     /// SQLite's page caches (the reader connections are closed, and opened again when next
-    /// needed), then the free pages malloc kept: after a 10,000-post drain they held several
-    /// MiB that an idle daemon does not need. Done on a utility thread: closing the readers
-    /// waits for their reads to end.
+    /// needed), the values the process remembered for the burst of work (`RememberedValues`),
+    /// then the free pages malloc kept: after a 10,000-post drain they held several MiB that an
+    /// idle daemon does not need. Done on a utility thread: closing the readers waits for their
+    /// reads to end.
     public func releaseMemory() {
         let pool = pool
         DispatchQueue.global(qos: .utility).async {
             pool.releaseMemory()
-            FreeMemory.trim()
+            FreeMemory.release()
         }
     }
 

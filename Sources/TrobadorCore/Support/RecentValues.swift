@@ -19,6 +19,12 @@ final class RecentValues<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     init(capacity: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
+        RememberedValues.register(self)
+    }
+
+    /// Forgets every value: the next call for any key computes it again.
+    func forgetAll() {
+        entries.withLock { $0 = Entries() }
     }
 
     /// The value for `key`, computed by `make` unless it is still remembered. Nothing is
@@ -38,6 +44,31 @@ final class RecentValues<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             entries.values[key] = made
         }
         return made
+    }
+}
+
+/// Every `RecentValues` alive, so that a daemon gone idle after a burst of work forgets what
+/// it remembered for that burst (`FreeMemory.release`): a few hundred rendered posts, parsed
+/// bodies and decoded records, kept only to save work that has now ended.
+enum RememberedValues {
+    private struct Weak: @unchecked Sendable {
+        weak var memo: AnyObject?
+        let forget: @Sendable (AnyObject) -> Void
+    }
+
+    private static let all = Mutex<[Weak]>([])
+
+    static func register<Key, Value>(_ memo: RecentValues<Key, Value>) {
+        all.withLock { all in
+            all.removeAll { $0.memo == nil }
+            all.append(Weak(memo: memo) { ($0 as? RecentValues<Key, Value>)?.forgetAll() })
+        }
+    }
+
+    static func forgetAll() {
+        for entry in all.withLock({ $0 }) {
+            if let memo = entry.memo { entry.forget(memo) }
+        }
     }
 }
 
