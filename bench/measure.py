@@ -56,6 +56,8 @@ def drain_trobador(args, work, receiver, count, idle_seconds):
         time.sleep(5)  # the last completions are written; then the daemon is idle
         result["rss_after_drain"] = daemon.memory_mib("VmRSS")
         result["anon_after_drain"] = daemon.memory_mib("RssAnon")
+        if os.environ.get("BENCH_SMAPS"):  # where to copy the daemon's /proc/PID/smaps after the drain
+            shutil.copyfile(f"/proc/{daemon.pid}/smaps", os.environ["BENCH_SMAPS"])
         say(f"idle: {idle_seconds} s with nothing arriving")
         result["idle"] = daemon.idle(idle_seconds)
         result["rss_idle_after_drain"] = daemon.memory_mib("VmRSS")
