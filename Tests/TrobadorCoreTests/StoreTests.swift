@@ -213,3 +213,20 @@ struct StoreAttemptRowTests {
         #expect(!indexes.contains("deliveries_state"))
     }
 }
+
+@Suite("SQLite state store: memory")
+struct StoreMemoryTests {
+    @Test func readers_keep_a_small_page_cache_and_the_writer_keeps_sqlites_default() async throws {
+        let directory = try TemporaryDirectory("cache")
+        defer { directory.remove() }
+        let path = directory.file("state.sqlite")
+        let store = try SQLiteStateStore(path: path)
+        let writer = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        let reader = try await store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        #expect(writer == -2000)
+        #expect(reader == SQLiteStateStore.readerCacheKiB)
+        // `status` and `history`, in another process, open the database read-only.
+        let command = try SQLiteStateStore(path: path, readOnly: true)
+        #expect(try await command.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == SQLiteStateStore.readerCacheKiB)
+    }
+}
