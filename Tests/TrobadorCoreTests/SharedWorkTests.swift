@@ -8,37 +8,40 @@ import Testing
 /// and the byte-level writers every request goes through.
 @Suite("shared work: remembered renderings, JSON strings, header names")
 struct SharedWorkTests {
-    @Test func a_value_is_computed_once_per_key_and_the_oldest_is_forgotten_past_capacity() {
-        let recent = RecentValues<String, Int>(capacity: 2)
-        let calls = Mutex(0)
+    /// Text lengths through a `RecentValues`, counting how many were computed.
+    final class RememberedLengths: Sendable {
+        let recent: RecentValues<String, Int>
+        private let computed = Mutex(0)
+
+        init(capacity: Int) { recent = RecentValues(capacity: capacity) }
+
+        var computations: Int { computed.withLock { $0 } }
+
         func length(_ key: String) -> Int {
             recent.value(for: key) { key in
-                calls.withLock { $0 += 1 }
+                computed.withLock { $0 += 1 }
                 return key.count
             }
         }
-        #expect(length("fête") == 4 && length("fête") == 4)
-        #expect(calls.withLock { $0 } == 1)
-        #expect(length("concert") == 7 && length("fête") == 4)
-        #expect(calls.withLock { $0 } == 2)
-        _ = length("marché")  // a third key: "fête", the oldest, is forgotten
-        _ = length("fête")
-        #expect(calls.withLock { $0 } == 4)
+    }
+
+    @Test func a_value_is_computed_once_per_key_and_the_oldest_is_forgotten_past_capacity() {
+        let lengths = RememberedLengths(capacity: 2)
+        #expect(lengths.length("fête") == 4 && lengths.length("fête") == 4)
+        #expect(lengths.computations == 1)
+        #expect(lengths.length("concert") == 7 && lengths.length("fête") == 4)
+        #expect(lengths.computations == 2)
+        _ = lengths.length("marché")  // a third key: "fête", the oldest, is forgotten
+        _ = lengths.length("fête")
+        #expect(lengths.computations == 4)
     }
 
     @Test func an_idle_daemon_forgets_every_remembered_value_and_computes_it_again_when_asked() {
-        let recent = RecentValues<String, Int>(capacity: 4)
-        let calls = Mutex(0)
-        func length(_ key: String) -> Int {
-            recent.value(for: key) { key in
-                calls.withLock { $0 += 1 }
-                return key.count
-            }
-        }
-        _ = length("Occitània")
+        let lengths = RememberedLengths(capacity: 4)
+        _ = lengths.length("Occitània")
         RememberedValues.forgetAll()
-        #expect(length("Occitània") == 9)
-        #expect(calls.withLock { $0 } == 2)
+        #expect(lengths.length("Occitània") == 9)
+        #expect(lengths.computations == 2)
     }
 
     @Test func texts_that_differ_only_in_normalisation_are_different_keys() {
