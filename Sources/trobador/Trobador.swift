@@ -1,4 +1,5 @@
 import ArgumentParser
+import TrobadorCore
 
 /// `trobador`: the syndication daemon and its operator commands.
 @main

@@ -1,7 +1,5 @@
 import Dispatch
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// glibc's `malloc_trim`: returns to the system the free pages at the top of malloc's heaps
 /// and in its arenas, which malloc otherwise keeps for the next burst of allocations.
@@ -23,11 +21,16 @@ enum FreeMemory {
     static let afterThreadsExit: DispatchTimeInterval = .seconds(20)
 
     private static func trim() {
-        #if canImport(Glibc)
-        // <malloc.h> is not part of Swift's Glibc module: looked up by name.
         typealias MallocTrim = @convention(c) (Int) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
-        #endif
+        _ = GlibcMalloc.function("malloc_trim", as: MallocTrim.self)?(0)
+    }
+}
+
+/// glibc's malloc functions of <malloc.h>, which is not part of Swift's Glibc module: looked
+/// up by name in the process (`malloc_trim`, `mallopt`).
+enum GlibcMalloc {
+    static func function<Function>(_ name: String, as type: Function.Type) -> Function? {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
     }
 }
