@@ -35,9 +35,7 @@ struct PostStoredJSONTests {
         let minimal = Post(id: "a", body: "")
         for post in [Self.full, minimal] {
             #expect(post.storedJSON == String(decoding: try Self.encoder.encode(post), as: UTF8.self))
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .millisecondsSince1970
-            #expect(try decoder.decode(Post.self, from: Data(post.storedJSON.utf8)) == post)
+            #expect(try SQLiteStateStore.decoder.decode(Post.self, from: Data(post.storedJSON.utf8)) == post)
         }
     }
 }
