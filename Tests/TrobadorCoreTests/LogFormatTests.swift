@@ -56,4 +56,23 @@ struct LogFormatTests {
         #expect(!text.contains("s3cr3t-token"))
         #expect(text.contains("bot***/send"))
     }
+
+    @Test func log_timestamp_is_utc_to_the_millisecond_with_every_field_zero_padded() {
+        #expect(LogEvent.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(LogEvent.timestamp(Date(timeIntervalSince1970: 1_782_028_800.412)) == "2026-06-21T08:00:00.412Z")
+        #expect(LogEvent.timestamp(Date(timeIntervalSince1970: 1_796_000_405.005)) == "2026-11-30T01:00:05.005Z")
+        #expect(LogEvent.timestamp(Date(timeIntervalSince1970: 946_684_799.999)) == "1999-12-31T23:59:59.999Z")
+    }
+
+
+    @Test func logfmt_value_is_bare_only_when_it_needs_no_quotes() {
+        #expect(LogFormatter.logfmtValue("drain-000001") == "drain-000001")
+        #expect(LogFormatter.logfmtValue("fête-été") == "fête-été")
+        #expect(LogFormatter.logfmtValue("a b") == #""a b""#)
+        #expect(LogFormatter.logfmtValue("k=v") == #""k=v""#)
+        #expect(LogFormatter.logfmtValue(#"say "hi""#) == #""say \"hi\"""#)
+        #expect(LogFormatter.logfmtValue("back\\slash") == #""back\\slash""#)
+        #expect(LogFormatter.logfmtValue("del\u{7F}") == #""del\u007f""#)
+        #expect(LogFormatter.logfmtValue("") == #""""#)
+    }
 }

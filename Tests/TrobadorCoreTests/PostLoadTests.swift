@@ -202,4 +202,24 @@ import Darwin
         let renamed = try second.write("autre-nom.md", PostExamples.carteJeune)
         #expect(try parser.load(entry: single).contentHash == parser.load(entry: renamed).contentHash)
     }
+
+    /// Sizes around the old 64 KiB read chunk and well past it: the bytes come back whole.
+    @Test func inbox_file_is_read_whole_whatever_its_size() throws {
+        let directory = try PostTemporaryDirectory()
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 4095, 65_535, 65_536, 65_537, 300_001] {
+            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let path = try directory.write("file-\(size).md", bytes)
+            #expect(PostFileReader.read(path, limit: 1 << 20) == .success(bytes), "size \(size)")
+        }
+    }
+
+
+    @Test func inbox_file_larger_than_the_limit_is_refused_and_one_at_the_limit_is_read() throws {
+        let directory = try PostTemporaryDirectory()
+        let bytes = [UInt8](repeating: 65, count: 1000)
+        let path = try directory.write("limit.md", bytes)
+        #expect(PostFileReader.read(path, limit: 1000) == .success(bytes))
+        #expect(PostFileReader.read(path, limit: 999) == .failure(.tooLarge(size: 1000)))
+    }
 }

@@ -85,6 +85,17 @@ struct SharedWorkTests {
                 #expect(decoded == [text], "\(position)")
             }
         }
+        // Two in a row, at the end of a word and across two; and an audit record, JSON holding a
+        // request body that is JSON, where nearly every word has a byte to escape.
+        for position in 0..<17 {
+            let text = String(repeating: "a", count: position) + "\"\\\n\"" + String(repeating: "b", count: 16 - position)
+            let decoded = try JSONSerialization.jsonObject(with: Data("[\(JSONValue.quoted(text))]".utf8)) as? [String]
+            #expect(decoded == [text], "\(position)")
+        }
+        let body = JSONValue.object([("text", "Tu as entre 15 et 26 ans ?\n« Carte Jeune » : 1 € 🎟️"), ("tags", ["a", "b"])]).serialized
+        let record = JSONValue.array([.object([("body", .string(body)), ("bodyBytes", .integer(body.utf8.count))])]).serialized
+        let decoded = try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [[String: Any]]
+        #expect(decoded?.first?["body"] as? String == body)
     }
 
     @Test func secrets_are_replaced_wherever_they_occur_as_Foundation_would_replace_them() {

@@ -27,7 +27,8 @@ struct LogFormatter: Sendable {
     /// Bare when the value is a plain token, quoted with escapes otherwise (spaces, quotes,
     /// `=`, control characters), so that each line splits back into the same keys.
     static func logfmtValue(_ text: String) -> String {
-        if !text.isEmpty, text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0 != "\\" && $0.value != 0x7F }) {
+        // Byte by byte: a byte of a multi-byte character is 0x80 or above, and passes as its character would.
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 > 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "\\") && $0 != 0x7F }) {
             return text
         }
         var quoted = "\""

@@ -81,19 +81,29 @@ enum PostFileReader {
         guard info.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular(.other)) }
         guard Int(info.st_size) <= limit else { return .failure(.tooLarge(size: Int(info.st_size))) }
 
+        // Read straight into the array, one byte larger than fstat said so that a file that grew
+        // meanwhile fills it: no zeroed buffer to copy from (every post and image comes through here).
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(info.st_size))
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var capacity = Int(info.st_size) + 1
         while true {
-            let count = chunk.withUnsafeMutableBytes { readSome(descriptor, $0) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(.unreadable(String(cString: strerror(errno))))
+            var failure: Int32 = 0
+            var atEnd = false
+            let previous = bytes
+            bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                initialized = buffer.initialize(fromContentsOf: previous)
+                while initialized < buffer.count {
+                    let count = readSome(descriptor, UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[initialized...])))
+                    if count < 0 && errno == EINTR { continue }
+                    if count < 0 { failure = errno; return }
+                    if count == 0 { atEnd = true; return }
+                    initialized += count
+                }
             }
-            if count == 0 { return .success(bytes) }
-            bytes.append(contentsOf: chunk[..<count])
-            // The file grew after fstat: stop as soon as it passes the limit.
+            if failure != 0 { return .failure(.unreadable(String(cString: strerror(failure)))) }
+            if atEnd { return .success(bytes) }
+            // The file grew after fstat: read on, but stop as soon as it passes the limit.
             if bytes.count > limit { return .failure(.tooLarge(size: bytes.count)) }
+            capacity = min(capacity * 2, limit + 1)
         }
     }
 

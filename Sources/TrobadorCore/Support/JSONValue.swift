@@ -73,12 +73,14 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
 
     /// Appends `text` as a JSON string literal. Works on UTF-8 bytes: only ASCII needs
     /// escaping, and every byte of a multi-byte character is 0x80 or above. Eight bytes are
-    /// looked at together, and the runs between the bytes to escape are copied whole: every
-    /// request body and audit record goes through here.
+    /// looked at together, one by one only when one of them may need escaping, and the runs
+    /// between the bytes to escape are copied whole: every request body and audit record goes
+    /// through here, and an audit record is JSON holding JSON, with a quote every few bytes.
+    /// `out` grows as arrays do when appended to (reserving the exact size at each string
+    /// would copy the whole document again for every string added).
     private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
-            out.reserveCapacity(out.count + bytes.count + 2)
             out.append(UInt8(ascii: "\""))
             let raw = UnsafeRawBufferPointer(bytes)
             var run = 0
@@ -88,29 +90,32 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
                     index += 8
                     continue
                 }
-                let byte = bytes[index]
-                // The letter after `\`, or nil for a control character without one (`\u00XX`).
-                let letter: UInt8?
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): letter = byte
-                case UInt8(ascii: "\n"): letter = UInt8(ascii: "n")
-                case UInt8(ascii: "\r"): letter = UInt8(ascii: "r")
-                case UInt8(ascii: "\t"): letter = UInt8(ascii: "t")
-                case 0..<0x20: letter = nil
-                default:
+                let end = min(index + 8, bytes.count)
+                while index < end {
+                    let byte = bytes[index]
+                    // The letter after `\`, or nil for a control character without one (`\u00XX`).
+                    let letter: UInt8?
+                    switch byte {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): letter = byte
+                    case UInt8(ascii: "\n"): letter = UInt8(ascii: "n")
+                    case UInt8(ascii: "\r"): letter = UInt8(ascii: "r")
+                    case UInt8(ascii: "\t"): letter = UInt8(ascii: "t")
+                    case 0..<0x20: letter = nil
+                    default:
+                        index += 1
+                        continue
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
                     index += 1
-                    continue
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
-                index += 1
-                run = index
-                out.append(UInt8(ascii: "\\"))
-                if let letter {
-                    out.append(letter)
-                } else {
-                    out.append(contentsOf: "u00".utf8)
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0xF)])
+                    run = index
+                    out.append(UInt8(ascii: "\\"))
+                    if let letter {
+                        out.append(letter)
+                    } else {
+                        out.append(contentsOf: "u00".utf8)
+                        out.append(hexDigits[Int(byte >> 4)])
+                        out.append(hexDigits[Int(byte & 0xF)])
+                    }
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
