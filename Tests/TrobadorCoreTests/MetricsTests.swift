@@ -55,6 +55,8 @@ struct MetricsTests {
 
     @Test func label_values_are_escaped() {
         #expect(PrometheusText.escaped(#"a"b\c"# + "\n") == #"a\"b\\c\n"#)
+        #expect(PrometheusText.escaped("fête-été_c1") == "fête-été_c1")
+        #expect(PrometheusText.escaped("new\nline") == #"new\nline"#)
     }
 
     @Test func the_status_line_sums_the_channels_and_names_what_needs_an_eye() {

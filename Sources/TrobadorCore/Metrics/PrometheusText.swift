@@ -78,9 +78,13 @@ public enum PrometheusText {
         text += " " + value + "\n"
     }
 
-    /// Label values escape `\`, `"` and newlines.
+    /// Label values escape `\`, `"` and newlines. Most have none of them, and are written as
+    /// they are without a search through Foundation (hundreds of labels at every publication).
     static func escaped(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+            return value
+        }
+        return value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
     }
 
