@@ -183,6 +183,22 @@ import Testing
         let space = try problem(rejectPost("---\nlink: https://www.example.org/fête de la musique\n---\nTexte\n"), field: "link")
         #expect(space.message.contains("contains a space"))
         #expect(try parsePost("---\nlink: HTTPS://www.example.org/fête?x=1#a\n---\nTexte\n").link == "HTTPS://www.example.org/fête?x=1#a")
+        let ascii = try problem(rejectPost("---\nlink: \"https://www.example.org/a\\tb\"\n---\nTexte\n"), field: "link")
+        #expect(ascii.message.contains("contains a space"))
+    }
+
+    /// ASCII addresses are checked by bytes, others by characters: the same answer either way.
+    @Test func spaces_and_control_characters_are_found_in_any_address() {
+        for (text, expected) in [
+            ("https://www.example.org/agenda", false), ("https://www.example.org/a b", true),
+            ("https://www.example.org/\t", true), ("https://ex.org/\u{1F}", true), ("https://ex.org/\u{7F}", false),
+            ("https://ex.org/fête", false), ("https://ex.org/fête b", true), ("https://ex.org/fête\u{A0}", true),
+            ("https://ex.org/é\r\n", true), ("", false),
+        ] {
+            #expect(PostFieldReader.hasSpaceOrControl(text) == expected, "\(text.debugDescription)")
+            let byCharacter = text.contains { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }
+            #expect(byCharacter == expected, "\(text.debugDescription)")
+        }
     }
 
     @Test func language_codes_follow_bcp47() throws {

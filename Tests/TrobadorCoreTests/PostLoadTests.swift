@@ -222,4 +222,12 @@ import Darwin
         #expect(PostFileReader.read(path, limit: 1000) == .success(bytes))
         #expect(PostFileReader.read(path, limit: 999) == .failure(.tooLarge(size: 1000)))
     }
+
+    /// The entry's name shown in messages: what the slash-separated split gave, found by bytes.
+    @Test func entry_name_is_what_follows_the_last_slash() {
+        for path in ["/srv/inbox/fête.md", "fête.md", "/srv/inbox/dossier", "inbox/dossier/", "/", "a//", "/été/🎉 fête.md"] {
+            let split = path.split(separator: "/").last.map(String.init) ?? path
+            #expect(PostParser.lastComponent(of: path) == split, "\(path)")
+        }
+    }
 }

@@ -127,7 +127,8 @@ extension PostFieldReader {
     /// An `http` or `https` address.
     mutating func link(_ node: PostNode, field: String) -> String? {
         guard let link = text(node, field: field)?.trimmingSpaces() else { return nil }
-        let lowered = link.lowercased()
+        // Only the start is compared, whatever the case: lowering the whole address is not needed.
+        let lowered = String(link.prefix(8)).lowercased()
         let scheme = ["https://", "http://"].first { lowered.hasPrefix($0) }
         let rest = scheme.map { link.dropFirst($0.count) } ?? ""
         let host = rest.prefix { !"/?#".contains($0) }
@@ -138,12 +139,19 @@ extension PostFieldReader {
             report(field, at: node.position, message, hint: "Write the full address, for example https://www.example.org/agenda.")
             return nil
         }
-        if host.isEmpty || link.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }) {
+        if host.isEmpty || Self.hasSpaceOrControl(link) {
             report(field, at: node.position, "\"\(link)\" is not a complete web address (\(host.isEmpty ? "no site name after //" : "it contains a space"))",
                    hint: "Copy the address from the browser's address bar, for example https://www.example.org/agenda; write spaces as %20.")
             return nil
         }
         return link
+    }
+
+    /// Whether `text` holds white space or a control character. An ASCII address (nearly all)
+    /// is looked at byte by byte, where both are the bytes up to 0x20; any other character by character.
+    static func hasSpaceOrControl(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.contains { $0 <= 0x20 } }
+        return text.contains { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }
     }
 
     /// A language code: `fr`, `oc`, `en-GB`.

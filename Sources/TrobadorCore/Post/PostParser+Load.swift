@@ -7,8 +7,8 @@ extension PostParser {
     /// Reads and checks the inbox entry at `path`. Nothing that is not a regular file or a
     /// folder is opened; no file is read past its size limit.
     public func load(entry path: String) throws(PostRejection) -> LoadedPost {
-        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-        let name = trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+        let trimmed = path.utf8.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        let name = Self.lastComponent(of: trimmed)
         switch PostFileReader.kind(at: trimmed) {
         case nil:
             throw PostRejection(PostProblem(message: "\"\(name)\" is no longer in the inbox",
@@ -21,6 +21,14 @@ extension PostParser {
         case let kind?:
             throw PostRejection(Self.notRegularProblem(name, kind))
         }
+    }
+
+    /// What follows the last `/` (the path itself without one), found by bytes: `/` is ASCII, so
+    /// it never falls inside a character. Paths ending in `/` keep their last named part.
+    static func lastComponent(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        let after = String(path[path.utf8.index(after: slash)...])
+        return after.isEmpty ? (path.split(separator: "/").last.map(String.init) ?? path) : after
     }
 
     private static func singleFileFormat(_ name: String) throws(PostRejection) -> (PostFormat, String) {

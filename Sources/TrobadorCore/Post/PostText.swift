@@ -10,7 +10,8 @@ enum PostText {
     /// saved in another normalisation form is a duplicate, not a different post.
     static func canonical(_ bytes: [UInt8]) -> [UInt8] {
         guard let text = String(validating: bytes, as: UTF8.self) else { return bytes }
-        let form = composed(text)
+        // In NFC already, nearly always: the bytes as they are, without comparing them to themselves.
+        guard let form = recomposed(text) else { return bytes }
         return form.utf8.elementsEqual(text.utf8) ? bytes : Array(form.utf8)
     }
 
@@ -19,8 +20,13 @@ enum PostText {
     /// normalisation (through NSString and UTF-16, ten times slower) runs only when the
     /// check cannot tell.
     static func composed(_ text: String) -> String {
+        recomposed(text) ?? text
+    }
+
+    /// `text` in NFC when the quick check cannot say it is in NFC already; nil when it is.
+    private static func recomposed(_ text: String) -> String? {
         var span = text.utf8Span
-        return span.checkForNFC(quickCheck: true) ? text : text.precomposedStringWithCanonicalMapping
+        return span.checkForNFC(quickCheck: true) ? nil : text.precomposedStringWithCanonicalMapping
     }
 
     static func decode(_ bytes: [UInt8]) throws(PostRejection) -> String {
