@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Testing
 import TrobadorTestSupport
 @testable import TrobadorCore
@@ -190,12 +191,12 @@ struct StoreAttemptRowTests {
             }
         }
         let problems = try await plan("""
-            SELECT post_id FROM deliveries WHERE state IN ('failed', 'uncertain', 'retrying') ORDER BY updated_at DESC, id DESC LIMIT 5
+            SELECT post_id FROM deliveries WHERE \(SQLiteStateStore.problemCondition) ORDER BY updated_at DESC, id DESC LIMIT 5
             """)
         #expect(problems.contains("USING INDEX deliveries_problems"), "\(problems)")
         let removals = try await plan("""
             SELECT post_id FROM deliveries
-            WHERE state IN ('failed', 'uncertain', 'retrying') AND state = 'failed' AND action = 'retract'
+            WHERE \(SQLiteStateStore.problemCondition) AND state = 'failed' AND action = 'retract'
             ORDER BY updated_at DESC, id DESC LIMIT 5
             """)
         #expect(removals.contains("USING INDEX deliveries_problems"), "\(removals)")
@@ -211,6 +212,53 @@ struct StoreAttemptRowTests {
         #expect(inFlight.contains("deliveries_due"), "\(inFlight)")
         let indexes = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries'") }
         #expect(!indexes.contains("deliveries_state"))
+    }
+
+    /// A claim reads each waiting state in turn: the statements are prepared once, not again
+    /// at every execution because a value bound in them changed (as SQLite does when that value
+    /// decides whether a partial index may serve the query).
+    @Test func claims_and_due_dates_are_not_prepared_again_at_each_state() async throws {
+        let directory = try TemporaryDirectory("reprepare")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let now = Date()
+        for index in 0..<6 {
+            _ = try await store.accept([StoreTests.submission(Post(id: "post-\(index)", body: "Texte \(index)"), routes: ["a"])], now: now)
+        }
+        _ = try await store.pool.write { db in
+            try db.execute(sql: "UPDATE deliveries SET state = 'retrying' WHERE id % 2 = 0")
+        }
+        for turn in 0..<3 {
+            _ = try await store.step(EngineStep(claims: [("a", 1)], channels: ["a"]), now: now.addingTimeInterval(Double(turn + 1)))
+        }
+        let reprepared = try await store.pool.write { db in
+            try (SQLiteStateStore.waitingStates.map { WaitingDelivery.query(state: $0) } + SQLiteStateStore.waitingStates.map(SQLiteStateStore.dueQuery))
+                .map { sql in sqlite3_stmt_status(try db.cachedStatement(sql: sql).sqliteStatement, SQLITE_STMTSTATUS_REPREPARE, 0) }
+        }
+        #expect(reprepared.allSatisfy { $0 == 0 }, "\(reprepared)")
+    }
+
+    /// Every delivery is inserted, claimed and ended once at least: none of these writes may
+    /// build a temporary B-tree (`OpenEphemeral`), as the partial index's condition did when it
+    /// was an `IN` list of three states (SQLite builds one for such a list at every execution).
+    @Test func writing_a_delivery_builds_no_temporary_btree() async throws {
+        let directory = try TemporaryDirectory("ephemeral")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let writes = [
+            """
+            INSERT INTO deliveries (post_id, version, channel, action, state, next_at, created_at, updated_at, idempotency_key)
+            VALUES ('p', 1, 'c', 'publish', 'pending', 0, 0, 0, 'k')
+            """,
+            "UPDATE deliveries SET state = 'in_flight', attempts = 1, updated_at = 1 WHERE id = 1",
+            "UPDATE deliveries SET state = 'retrying', next_at = 2, updated_at = 2, last_error = 'x' WHERE id = 1",
+            "UPDATE deliveries SET state = 'delivered', updated_at = 3 WHERE id = 1",
+        ]
+        for sql in writes {
+            let opcodes = try await store.pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN " + sql).map { $0["opcode"] as String } }
+            #expect(opcodes.contains("IdxInsert") || opcodes.contains("Insert"), "\(sql)")
+            #expect(!opcodes.contains("OpenEphemeral"), "\(sql): \(opcodes)")
+        }
     }
 }
 

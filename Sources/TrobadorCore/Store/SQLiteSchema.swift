@@ -131,6 +131,19 @@ enum SQLiteSchema {
                 CREATE INDEX deliveries_problems ON deliveries (updated_at) WHERE state IN ('failed', 'uncertain', 'retrying');
                 """)
         }
+        migrator.registerMigration("v4-problems-index-without-in-list") { db in
+            // SQLite evaluates a partial index's condition for every row written to the table,
+            // and an `IN` list of more than two constants is evaluated by building a temporary
+            // B-tree of its values each time: a B-tree opened, created, filled and closed for
+            // every delivery inserted, claimed or ended. The same condition written as
+            // comparisons costs three of them. Queries that read the index must carry this very
+            // condition (`SQLiteStateStore.problemCondition`) for SQLite to use it.
+            try db.execute(sql: """
+                DROP INDEX deliveries_problems;
+                CREATE INDEX deliveries_problems ON deliveries (updated_at)
+                    WHERE (state = 'failed' OR state = 'uncertain' OR state = 'retrying');
+                """)
+        }
         return migrator
     }
 }

@@ -2,6 +2,10 @@ import Foundation
 import GRDB
 
 extension SQLiteStateStore {
+    /// The deliveries `status` lists as problems: the condition of the partial index
+    /// `deliveries_problems` (migration v4), written the same way, so that SQLite uses the index.
+    static let problemCondition = "(state = 'failed' OR state = 'uncertain' OR state = 'retrying')"
+
     public func status(latestProblems: Int) throws -> StatusReport {
         try pool.read { db in
             var lines: [String: [String: Int]] = [:]
@@ -13,7 +17,7 @@ extension SQLiteStateStore {
                 db,
                 sql: """
                     SELECT post_id, channel, state, attempts, last_http, last_error, updated_at, next_at FROM deliveries
-                    WHERE state IN ('failed', 'uncertain', 'retrying')
+                    WHERE \(Self.problemCondition)
                     ORDER BY updated_at DESC, id DESC LIMIT ?
                     """,
                 arguments: [latestProblems]
@@ -28,13 +32,13 @@ extension SQLiteStateStore {
                 StatusReport.Pause(channel: $0["channel"], since: Date(millis: $0["since"] as Int64), probeAt: Date(millis: $0["until"] as Int64), reason: $0["reason"])
             }
             // The copies a failed retraction left: those still online once it ended, that is
-            // without the ones it deleted before it failed. (The `IN` repeats the condition of
-            // the index `deliveries_problems`, which SQLite uses only for a query that has it.)
+            // without the ones it deleted before it failed. (`problemCondition` is the condition
+            // of the index `deliveries_problems`, which SQLite uses only for a query that has it.)
             let removals = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT post_id, channel, version, last_error, updated_at FROM deliveries
-                    WHERE state IN ('failed', 'uncertain', 'retrying') AND state = 'failed' AND action = 'retract'
+                    WHERE \(Self.problemCondition) AND state = 'failed' AND action = 'retract'
                     ORDER BY updated_at DESC, id DESC LIMIT ?
                     """,
                 arguments: [latestProblems]

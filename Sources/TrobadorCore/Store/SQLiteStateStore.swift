@@ -240,7 +240,7 @@ public final class SQLiteStateStore: StateStore {
         // `state IN (...)` SQLite sorted every waiting delivery of the channel at each
         // claim (0.15 s per claim with 100,000 posts waiting).
         let due = try Self.waitingStates.flatMap { state in
-            try WaitingDelivery.fetchAll(db.cachedStatement(sql: WaitingDelivery.query), arguments: [channel, state, now.millis, limit])
+            try WaitingDelivery.fetchAll(db.cachedStatement(sql: WaitingDelivery.query(state: state)), arguments: [channel, now.millis, limit])
         }
         .sorted { ($0.nextAt, $0.id) < ($1.nextAt, $1.id) }
         .prefix(limit)
@@ -343,8 +343,7 @@ public final class SQLiteStateStore: StateStore {
         for channel in channels {
             for state in Self.waitingStates {
                 guard let due = try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT MIN(next_at) FROM deliveries WHERE channel = ? AND state = ?"),
-                    arguments: [channel, state])
+                    db.cachedStatement(sql: Self.dueQuery(state)), arguments: [channel])
                 else { continue }
                 dates[channel] = min(dates[channel] ?? Date(millis: due), Date(millis: due))
             }
@@ -367,6 +366,12 @@ public final class SQLiteStateStore: StateStore {
 
     /// The states of a delivery that waits for its `next_at`.
     static let waitingStates = [DeliveryState.pending, .scheduled, .retrying].map(\.rawValue)
+
+    /// When the next delivery of a channel in `state` falls due. The state written in, not
+    /// bound: see `WaitingDelivery.query(state:)`.
+    static func dueQuery(_ state: String) -> String {
+        "SELECT MIN(next_at) FROM deliveries WHERE channel = ? AND state = '\(state)'"
+    }
 
     public func requeue(postID: String, channel: String?, now: Date) async throws -> [String] {
         try await pool.write { db in

@@ -1,17 +1,23 @@
 import GRDB
 
 /// A delivery waiting for its `next_at`, as a claim reads it: columns read by position in
-/// the order of `query` (GRDB looks a column up by name case-insensitively, lowercasing the
+/// the order of `query(state:)` (GRDB looks a column up by name case-insensitively, lowercasing the
 /// name each time, for every column of every row claimed).
 struct WaitingDelivery: FetchableRecord {
-    static let query = """
+    /// The deliveries of one channel in `state` due by a moment, oldest first. The state is
+    /// written in the statement, not bound: SQLite would otherwise check whether each value bound
+    /// lets it use the partial index `deliveries_problems` ('retrying' would), and prepare the
+    /// statement again whenever the state changes from one execution to the next.
+    static func query(state: String) -> String {
+        """
         SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
                d.budget_attempts, COALESCE(d.budget_since, p.accepted_at), d.remote_id, d.remote_url, d.remote_parts, d.next_at
         FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
-        WHERE d.channel = ? AND d.state = ? AND d.next_at <= ?
+        WHERE d.channel = ? AND d.state = '\(state)' AND d.next_at <= ?
         ORDER BY d.next_at, d.id
         LIMIT ?
         """
+    }
 
     var id: Int64
     var postID: String
