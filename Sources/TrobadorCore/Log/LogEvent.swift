@@ -107,7 +107,7 @@ public struct LogEvent: Sendable {
         // Digit by digit into 24 bytes: every log line starts with one.
         var text: [UInt8] = []
         text.reserveCapacity(24)
-        func digits(_ value: Int32, _ width: Int, then separator: Character) {
+        func digits(_ value: Int32, _ width: Int, then separator: Unicode.Scalar) {
             var divisor: Int32 = 1
             for _ in 1..<width { divisor *= 10 }
             var rest = value
@@ -116,7 +116,7 @@ public struct LogEvent: Sendable {
                 rest %= divisor
                 divisor /= 10
             }
-            text.append(separator.asciiValue!)
+            text.append(UInt8(ascii: separator))
         }
         digits(parts.tm_year + 1900, 4, then: "-")
         digits(parts.tm_mon + 1, 2, then: "-")

@@ -367,8 +367,8 @@ public final class SQLiteStateStore: StateStore {
     /// The states of a delivery that waits for its `next_at`.
     static let waitingStates = [DeliveryState.pending, .scheduled, .retrying].map(\.rawValue)
 
-    /// When the next delivery of a channel in `state` falls due. The state written in, not
-    /// bound: see `WaitingDelivery.query(state:)`.
+    /// When the next delivery of a channel in `state` (one of `waitingStates`) falls due. The
+    /// state written in, not bound: see `WaitingDelivery.query(state:)`.
     static func dueQuery(_ state: String) -> String {
         "SELECT MIN(next_at) FROM deliveries WHERE channel = ? AND state = '\(state)'"
     }

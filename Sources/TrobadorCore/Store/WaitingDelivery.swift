@@ -4,10 +4,11 @@ import GRDB
 /// the order of `query(state:)` (GRDB looks a column up by name case-insensitively, lowercasing the
 /// name each time, for every column of every row claimed).
 struct WaitingDelivery: FetchableRecord {
-    /// The deliveries of one channel in `state` due by a moment, oldest first. The state is
-    /// written in the statement, not bound: SQLite would otherwise check whether each value bound
-    /// lets it use the partial index `deliveries_problems` ('retrying' would), and prepare the
-    /// statement again whenever the state changes from one execution to the next.
+    /// The deliveries of one channel in `state` (one of `SQLiteStateStore.waitingStates`) due by
+    /// a moment, oldest first. The state is written in the statement, not bound: SQLite would
+    /// otherwise check whether each value bound lets it use the partial index
+    /// `deliveries_problems` ('retrying' would), and prepare the statement again whenever the
+    /// state changes from one execution to the next.
     static func query(state: String) -> String {
         """
         SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
