@@ -231,10 +231,17 @@ struct StoreAttemptRowTests {
         for turn in 0..<3 {
             _ = try await store.step(EngineStep(claims: [("a", 1)], channels: ["a"]), now: now.addingTimeInterval(Double(turn + 1)))
         }
-        let reprepared = try await store.pool.write { db in
+        // (runs, re-preparations) of each statement the steps used, from the writer's cache.
+        let counts = try await store.pool.write { db in
             try (SQLiteStateStore.waitingStates.map { WaitingDelivery.query(state: $0) } + SQLiteStateStore.waitingStates.map(SQLiteStateStore.dueQuery))
-                .map { sql in sqlite3_stmt_status(try db.cachedStatement(sql: sql).sqliteStatement, SQLITE_STMTSTATUS_REPREPARE, 0) }
+                .map { sql in
+                    let statement = try db.cachedStatement(sql: sql).sqliteStatement
+                    return (sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_RUN, 0), sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0))
+                }
         }
+        // The very statements the steps ran (a statement prepared afresh here would say 0 either way).
+        #expect(counts.allSatisfy { $0.0 == 3 }, "\(counts)")
+        let reprepared = counts.map(\.1)
         #expect(reprepared.allSatisfy { $0 == 0 }, "\(reprepared)")
     }
 
