@@ -11,7 +11,10 @@ import Synchronization
 /// Tasks never touch the multi handle: they queue transfers and cancellations under
 /// `shared` and call `curl_multi_wakeup`, the one multi function libcurl allows from another
 /// thread. The loop blocks in `curl_multi_poll` until a socket is ready, a libcurl timer is
-/// due, or it is woken, so an idle client costs no CPU.
+/// due, or it is woken, so an idle client costs no CPU. Only the first transfer (or
+/// cancellation) queued since the loop last took the queue wakes it: the loop takes the
+/// whole queue each time, and a wake-up not yet consumed ends its next poll at once, so the
+/// transfers an engine step starts together cost one wake-up, not one each.
 ///
 /// `@unchecked Sendable`: `multi` is used from other threads only for `curl_multi_wakeup`,
 /// and `active` only on the loop thread; everything else is behind a `Mutex`.
@@ -68,10 +71,12 @@ final class CurlMultiLoop: @unchecked Sendable {
     func submit(_ transfer: Transfer) {
         // The transfer's lock is held while queueing, so a cancellation can only be queued
         // after the transfer itself, and the loop always finds it.
+        var wake = false
         let refusal: String? = transfer.submission.withLock { submission in
             guard submission == .notSubmitted else { return "request cancelled" }
             let queued = shared.withLock { shared in
                 guard !shared.stopping else { return false }
+                wake = shared.incoming.isEmpty
                 shared.incoming.append(transfer)
                 return true
             }
@@ -81,7 +86,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         if let refusal {
             transfer.complete(.failure(HTTPError(kind: .cancelled, message: refusal)))
-        } else {
+        } else if wake {
             curl_multi_wakeup(multi)
         }
     }
@@ -93,8 +98,11 @@ final class CurlMultiLoop: @unchecked Sendable {
             return submission == .submitted
         }
         guard wasSubmitted else { return }  // submit() sees .cancelled and fails it
-        shared.withLock { $0.cancellations.append(transfer) }
-        curl_multi_wakeup(multi)
+        let wake = shared.withLock { shared in
+            defer { shared.cancellations.append(transfer) }
+            return shared.cancellations.isEmpty
+        }
+        if wake { curl_multi_wakeup(multi) }
     }
 
     /// Stops the loop: queued and running transfers fail with `.cancelled`. Waits for the
