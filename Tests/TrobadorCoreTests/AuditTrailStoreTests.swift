@@ -80,8 +80,11 @@ struct AuditTrailStoreTests {
             SentRequest(
                 HTTPRequest(method: "POST", url: "http://127.0.0.1:9/upload", headers: [("content-type", "image/png")], body: [0x89, 0x50]),
                 status: 413, error: nil, secrets: []),
+            SentRequest(HTTPRequest(method: "DELETE", url: "http://127.0.0.1:9/api/v1/statuses/1", headers: [], body: []),
+                        status: 204, error: nil, secrets: []),
         ]
-        let written = JSONValue.array(records.map(\.json)).serialized
+        #expect(SentRequests([]).json == String(decoding: try encoder.encode([SentRequest]()), as: UTF8.self))
+        let written = SentRequests(records).json
         #expect(written == String(decoding: try encoder.encode(records), as: UTF8.self))
         #expect(try JSONDecoder().decode([SentRequest].self, from: Data(written.utf8)) == records)
     }

@@ -37,6 +37,13 @@ struct SentRequests: Sendable, Equatable {
 
     init(_ all: [SentRequest]) {
         self.all = all
-        json = JSONValue.array(all.map(\.json)).serialized
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(all.reduce(256) { $0 + ($1.body?.utf8.count ?? 0) + 512 })
+        for (index, request) in all.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            request.appendJSON(to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        json = String(decoding: out, as: UTF8.self)
     }
 }

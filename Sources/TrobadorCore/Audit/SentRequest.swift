@@ -72,19 +72,49 @@ public struct SentRequest: Sendable, Codable, Equatable {
         }
     }
 
-    /// The record as the audit table keeps it: the JSON `JSONEncoder` makes of it with sorted
-    /// keys, absent values left out, written directly (it is written for every attempt).
-    var json: JSONValue {
-        .object(dropping: [
-            ("body", body.map(JSONValue.string)),
-            ("bodyBytes", .integer(bodyBytes)),
-            ("bodySummary", bodySummary.map(JSONValue.string)),
-            ("error", error.map(JSONValue.string)),
-            ("headers", .array(headers.map { .object([("name", .string($0.name)), ("value", .string($0.value))]) })),
-            ("method", .string(method)),
-            ("status", status.map(JSONValue.integer)),
-            ("url", .string(url)),
-        ])
+    /// Appends the record as the audit table keeps it: the JSON `JSONEncoder` makes of it with
+    /// sorted keys, absent values left out, written directly (it is written for every attempt,
+    /// and a tree of `JSONValue`s cost as much again in allocations as the writing).
+    func appendJSON(to out: inout [UInt8]) {
+        func key(_ name: StaticString) {
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+        }
+        func integer(_ value: Int) {
+            out.append(contentsOf: String(value).utf8)
+        }
+        out.append(UInt8(ascii: "{"))
+        if let body {
+            key(#""body":"#)
+            JSONValue.appendQuoted(body, to: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        key(#""bodyBytes":"#)
+        integer(bodyBytes)
+        if let bodySummary {
+            key(#","bodySummary":"#)
+            JSONValue.appendQuoted(bodySummary, to: &out)
+        }
+        if let error {
+            key(#","error":"#)
+            JSONValue.appendQuoted(error, to: &out)
+        }
+        key(#","headers":["#)
+        for (index, header) in headers.enumerated() {
+            key(index == 0 ? #"{"name":"# : #",{"name":"#)
+            JSONValue.appendQuoted(header.name, to: &out)
+            key(#","value":"#)
+            JSONValue.appendQuoted(header.value, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        key(#"],"method":"#)
+        JSONValue.appendQuoted(method, to: &out)
+        if let status {
+            key(#","status":"#)
+            integer(status)
+        }
+        key(#","url":"#)
+        JSONValue.appendQuoted(url, to: &out)
+        out.append(UInt8(ascii: "}"))
     }
 
     /// `POST https://…/api/v1/statuses → HTTP 200 (412 bytes)`: one line for `history`.
