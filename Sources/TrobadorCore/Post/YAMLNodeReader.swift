@@ -18,7 +18,9 @@ enum YAMLNodeReader {
         do {
             // Scalars stay text (no tag resolution: its regular expressions cost more than the parse),
             // and UTF-8, as Yams would choose for a native string, without reading the environment each time.
-            parser = try Parser(yaml: yaml, resolver: .basic, encoding: .utf8)
+            // Nodes are converted here, never by a Yams constructor: an empty one, rather than the
+            // default that builds its tables of tags at every call.
+            parser = try Parser(yaml: yaml, resolver: .basic, constructor: Constructor([:], [:], [:]), encoding: .utf8)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             throw PostRejection(YAMLErrorTranslation.problem(for: error, yaml: yaml, lineOffset: offset))
