@@ -93,10 +93,13 @@ public actor Intake {
         var waiting: Set<String> = []
         for name in names {
             let path = spool.inbox + "/" + name
-            guard let kind = PostFileReader.kind(at: path) else { continue }
-            if foldersOnly && kind != .directory {
+            // One lstat says what the entry is and, for a file, when it last changed.
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            let isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            if foldersOnly && !isDirectory {
                 ready.append(name)
-            } else if let changed = Spool.lastChange(at: path), changed > settledBefore {
+            } else if let changed = isDirectory ? Spool.lastChange(at: path) : Spool.changeTime(info), changed > settledBefore {
                 waiting.insert(name)
             } else {
                 ready.append(name)
@@ -127,8 +130,8 @@ public actor Intake {
         var submissions: [Submission] = []
         for name in names {
             let path = spool.inbox + "/" + name
-            var info = stat()
-            guard !Spool.isIgnored(name), lstat(path, &info) == 0 else { continue }
+            // An entry gone since it was listed is passed over below, where reading it fails.
+            guard !Spool.isIgnored(name) else { continue }
             do {
                 let loaded = try parser.load(entry: path)
                 let routes: [String]

@@ -35,16 +35,21 @@ public struct Spool: Sendable {
     public static func lastChange(at path: String) -> Double? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
-        var latest = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        var latest = changeTime(info)
         guard info.st_mode & S_IFMT == S_IFDIR, let inside = FileManager.default.enumerator(atPath: path) else { return latest }
         // A post folder holds a post and a few images; the bound keeps a huge tree from stalling intake.
         for case let relative as String in inside.prefix(1000) {
             var child = stat()
             if lstat(path + "/" + relative, &child) == 0 {
-                latest = max(latest, Double(child.st_mtim.tv_sec) + Double(child.st_mtim.tv_nsec) / 1e9)
+                latest = max(latest, changeTime(child))
             }
         }
         return latest
+    }
+
+    /// The modification time `lstat` gave, in seconds since 1970.
+    static func changeTime(_ info: stat) -> Double {
+        Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
     }
 
     /// Moves inbox entries to today's archive directory and makes the moves durable.
