@@ -10,17 +10,21 @@ struct WebhookSigner: Sendable {
         }
     }
 
-    private let key: [UInt8]
+    /// The HMAC with the key already taken in (its padded inner and outer blocks hashed): each
+    /// signature starts from a copy of it rather than from the key. Not `Sendable` to the
+    /// compiler, but never mutated: a copy updated on any thread copies the hash state it
+    /// shares first (swift-crypto's digests are copy-on-write), and reference counts are atomic.
+    nonisolated(unsafe) private let keyed: HMAC<SHA256>
 
     init(secret: String) throws {
         let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
         guard let bytes = Data(base64Encoded: encoded), !bytes.isEmpty else { throw InvalidSecret() }
-        key = Array(bytes)
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: bytes))
     }
 
     /// The signed content is fed in two parts, so the body is not copied behind its prefix.
     func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
-        var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
+        var mac = keyed
         mac.update(data: Array("\(id).\(timestamp).".utf8))
         mac.update(data: body)
         return "v1," + Data(mac.finalize()).base64EncodedString()
