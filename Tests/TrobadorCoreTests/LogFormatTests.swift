@@ -74,5 +74,9 @@ struct LogFormatTests {
         #expect(LogFormatter.logfmtValue("back\\slash") == #""back\\slash""#)
         #expect(LogFormatter.logfmtValue("del\u{7F}") == #""del\u007f""#)
         #expect(LogFormatter.logfmtValue("") == #""""#)
+        #expect(LogFormatter.logfmtValue("ligne\nsuivante\ttab\r") == #""ligne\nsuivante\ttab\r""#)
+        #expect(LogFormatter.logfmtValue("bell\u{07} esc\u{1B}") == #""bell\u0007 esc\u001b""#)
+        #expect(LogFormatter.logfmtValue("Fête 🎶 « été »") == #""Fête 🎶 « été »""#)
+        #expect(LogFormatter.logfmtValue("🎶") == "🎶")
     }
 }
