@@ -31,6 +31,31 @@ struct PostStoredJSONTests {
         }
     }
 
+    @Test func the_reader_gives_what_JSONDecoder_gives_or_leaves_it_to_it() throws {
+        var whole = Self.full
+        whole.expiresAt = Date(timeIntervalSince1970: 1_782_082_800.25)
+        whole.body += "\u{01}\t/ \u{7F} ✨"
+        let minimal = Post(id: "a", body: "")
+        for post in [whole, minimal, Post(id: "b", action: .retract)] {
+            let read = StoredPostReader.post(from: post.storedJSON)
+            #expect(read == post)
+            #expect(read == (try SQLiteStateStore.decoder.decode(Post.self, from: Data(post.storedJSON.utf8))))
+        }
+        // A fraction of a millisecond (written as a decimal number): JSONDecoder reads it.
+        #expect(StoredPostReader.post(from: Self.full.storedJSON) == nil)
+        #expect(try SQLiteStateStore.storedPost(Self.full.storedJSON) == Self.full)
+        // Escapes another writer may use, a surrogate pair among them.
+        let escaped = #"{"action":"publish","body":"f\u00eate \ud83c\udf89 \/ \"q\" \\","id":"x","media":[],"overrides":{},"tags":[],"translations":{}}"#
+        let decoded = try SQLiteStateStore.decoder.decode(Post.self, from: Data(escaped.utf8))
+        #expect(decoded.body == "fête 🎉 / \"q\" \\")
+        #expect(StoredPostReader.post(from: escaped) == decoded)
+        // Anything unknown or malformed is left to JSONDecoder.
+        for text in [#"{"id":"x","body":"","action":"publish","color":"red"}"#, #"{"id":"x","body":"","action":"publish""#,
+                     #"{"id":"x","body":"","action":"publish","tags":[1]}"#, #"{"id":"x","action":"publish"}"#, "", "null"] {
+            #expect(StoredPostReader.post(from: text) == nil, "\(text)")
+        }
+    }
+
     @Test func the_stored_text_is_what_JSONEncoder_wrote_and_reads_back_the_same() throws {
         let minimal = Post(id: "a", body: "")
         for post in [Self.full, minimal] {

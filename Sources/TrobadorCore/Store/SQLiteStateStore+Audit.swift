@@ -78,7 +78,7 @@ extension SQLiteStateStore {
                       let latest = try Row.fetchOne(
                         db, sql: "SELECT version, post_json FROM posts WHERE id = ? ORDER BY version DESC LIMIT 1", arguments: [postID])
                 else { continue }
-                var post = try Self.decoder.decode(Post.self, from: Data((latest["post_json"] as String).utf8))
+                var post = try Self.storedPost(latest["post_json"] as String)
                 post.action = .retract
                 let source = Array("retract_on_expiry: \(postID) expired at \(LogEvent.timestamp(due)) (after version \(latest["version"] as Int))".utf8)
                 let submission = Submission(

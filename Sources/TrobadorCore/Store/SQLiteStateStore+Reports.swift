@@ -80,7 +80,7 @@ extension SQLiteStateStore {
                     file: $0["file_name"], contentHash: $0["content_hash"])
             }
             let title = versionRows.compactMap { row -> String? in
-                (try? Self.decoder.decode(Post.self, from: Data((row["post_json"] as String).utf8)))?.title
+                (try? Self.storedPost(row["post_json"] as String))?.title
             }.last
             var deliveries: [PostHistory.Delivery] = []
             for row in try Row.fetchAll(

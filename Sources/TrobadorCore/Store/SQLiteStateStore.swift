@@ -44,6 +44,13 @@ public final class SQLiteStateStore: StateStore {
         return decoder
     }()
 
+    /// A post as `posts.post_json` keeps it: read by `StoredPostReader`, or by `JSONDecoder`
+    /// when the text is not as `Post.storedJSON` writes it.
+    static func storedPost(_ json: String) throws -> Post {
+        if let post = StoredPostReader.post(from: json) { return post }
+        return try decoder.decode(Post.self, from: Data(json.utf8))
+    }
+
     /// A thread's message ids as stored: a JSON array, or NULL for a single message.
     static func partsText(_ parts: [String]?) -> String? {
         guard let parts, !parts.isEmpty else { return nil }
@@ -260,7 +267,7 @@ public final class SQLiteStateStore: StateStore {
                 let json = try String.fetchOne(
                     db.cachedStatement(sql: "SELECT post_json FROM posts WHERE id = ? AND version = ?"), arguments: [postID, version])
                 guard let json else { throw DatabaseError(message: "post \(postID) version \(version) is missing from the posts table") }
-                return try Self.decoder.decode(Post.self, from: Data(json.utf8))
+                return try Self.storedPost(json)
             }
             let attempt = waiting.attempts + 1
             // The state alone says the attempt may have gone out; its row in `attempts` is
