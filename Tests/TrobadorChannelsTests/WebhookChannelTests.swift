@@ -74,6 +74,24 @@ struct WebhookChannelTests {
         await receiver.stop()
     }
 
+    @Test func the_body_written_directly_is_the_bytes_of_its_json_tree() {
+        var bare = Post(id: "a", action: .retract, body: "")
+        bare.tags = []
+        var full = Self.post
+        full.body += "\n\n\"Entrée\" libre \\ gratuite\u{01}"
+        full.publishAt = Date(timeIntervalSince1970: 1_781_996_400)
+        full.expiresAt = Date(timeIntervalSince1970: 1_782_082_800)
+        full.event = PostEvent(start: Date(timeIntervalSince1970: 1_782_061_200), end: Date(timeIntervalSince1970: 1_782_075_600))
+        let media = [StoredMedia(name: "a.png", alt: nil, contentType: "image/png", size: 1, sha256: "00"),
+                     StoredMedia(name: "b.jpg", alt: "« B »", contentType: "image/jpeg", size: 22, sha256: "11")]
+        for (post, files) in [(Self.post, Self.message().media), (bare, []), (full, media)] {
+            var message = Self.message()
+            message.post = post
+            message.media = files
+            #expect(WebhookPayload.encoded(message) == WebhookPayload.json(message).bytes)
+        }
+    }
+
     @Test func sends_a_webhook_id_even_without_a_secret_and_no_signature() async throws {
         let receiver = try await LoopbackReceiver()
         let adapter = try Self.adapter(url: receiver.url)

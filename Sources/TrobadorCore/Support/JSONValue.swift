@@ -78,7 +78,7 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     /// through here, and an audit record is JSON holding JSON, with a quote every few bytes.
     /// `out` grows as arrays do when appended to (reserving the exact size at each string
     /// would copy the whole document again for every string added).
-    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+    public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
             out.append(UInt8(ascii: "\""))
