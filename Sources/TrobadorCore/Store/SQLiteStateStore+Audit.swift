@@ -4,17 +4,20 @@ import GRDB
 /// The audit trail and the retractions scheduled by `retract_on_expiry`, written in the same
 /// transaction as the attempt's end.
 extension SQLiteStateStore {
-    /// Appends the attempt's audit record. The table refuses updates and deletions (triggers),
-    /// so a record, once written, is never altered, whatever a later attempt does.
-    static func recordAudit(_ completion: AttemptCompletion, attemptID: Int64, db: Database) throws {
+    /// The statement `recordAudit` runs.
+    static let insertAuditSQL = """
+        INSERT INTO audit (at, delivery_id, attempt_id, post_id, version, channel, performed, attempt, outcome,
+                           http_status, remote_id, remote_url, note, requests)
+        SELECT ?, d.id, ?, d.post_id, d.version, d.channel, ?, d.attempts, ?, ?, ?, ?, ?, ?
+        FROM deliveries d WHERE d.id = ?
+        """
+
+    /// Appends the attempt's audit record with `statement` (`insertAuditSQL`, prepared on the
+    /// writing connection). The table refuses updates and deletions (triggers), so a record,
+    /// once written, is never altered, whatever a later attempt does.
+    static func recordAudit(_ completion: AttemptCompletion, attemptID: Int64, with statement: Statement) throws {
         guard let audit = completion.audit else { return }
-        try db.executeCached(
-            sql: """
-                INSERT INTO audit (at, delivery_id, attempt_id, post_id, version, channel, performed, attempt, outcome,
-                                   http_status, remote_id, remote_url, note, requests)
-                SELECT ?, d.id, ?, d.post_id, d.version, d.channel, ?, d.attempts, ?, ?, ?, ?, ?, ?
-                FROM deliveries d WHERE d.id = ?
-                """,
+        try statement.execute(
             arguments: [completion.finishedAt.millis, attemptID, audit.performed, completion.result.rawValue,
                         completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, audit.requests.json,
                         completion.deliveryID])

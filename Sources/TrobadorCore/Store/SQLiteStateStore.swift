@@ -252,6 +252,8 @@ public final class SQLiteStateStore: StateStore {
         .sorted { ($0.nextAt, $0.id) < ($1.nextAt, $1.id) }
         .prefix(limit)
         var batch = ClaimBatch()
+        guard !due.isEmpty else { return batch }
+        let markInFlight = try db.cachedStatement(sql: "UPDATE deliveries SET state = 'in_flight', attempts = ?, updated_at = ? WHERE id = ?")
         for waiting in due {
             let (id, postID, version) = (waiting.id, waiting.postID, waiting.version)
             if let expiry = waiting.expiresAt, expiry <= now.millis {
@@ -272,9 +274,7 @@ public final class SQLiteStateStore: StateStore {
             let attempt = waiting.attempts + 1
             // The state alone says the attempt may have gone out; its row in `attempts` is
             // written once, with its end (or by `recoverInterrupted` if the daemon stops first).
-            try db.executeCached(
-                sql: "UPDATE deliveries SET state = 'in_flight', attempts = ?, updated_at = ? WHERE id = ?",
-                arguments: [attempt, now.millis, id])
+            try markInFlight.execute(arguments: [attempt, now.millis, id])
             let media = post.media.isEmpty ? [] : try Row.fetchAllCached(
                 db,
                 sql: "SELECT name, alt, content_type, size, sha256 FROM media WHERE post_id = ? AND version = ? ORDER BY position",
@@ -312,28 +312,34 @@ public final class SQLiteStateStore: StateStore {
     }
 
     static func complete(_ completions: [AttemptCompletion], db: Database) throws {
+        guard !completions.isEmpty else { return }
+        // Each statement looked up once per step, not once per attempt: the statement cache
+        // hashes the whole text of the SQL at every lookup.
+        let insertAttempt = try db.cachedStatement(
+            sql: """
+                INSERT INTO attempts (delivery_id, number, started_at, finished_at, outcome, http_status, duration_ms, error,
+                                      remote_id, remote_url)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let updateDelivery = try db.cachedStatement(
+            sql: """
+                UPDATE deliveries SET state = ?, next_at = COALESCE(?, next_at), updated_at = ?, last_http = ?,
+                       last_error = ?, remote_id = COALESCE(?, remote_id), remote_url = COALESCE(?, remote_url),
+                       remote_parts = COALESCE(?, remote_parts)
+                WHERE id = ?
+                """)
+        let insertAudit = try db.cachedStatement(sql: Self.insertAuditSQL)
         for completion in completions {
-            try db.executeCached(
-                sql: """
-                    INSERT INTO attempts (delivery_id, number, started_at, finished_at, outcome, http_status, duration_ms, error,
-                                          remote_id, remote_url)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+            try insertAttempt.execute(
                 arguments: [completion.deliveryID, completion.attempt, completion.startedAt.millis, completion.finishedAt.millis,
                             completion.result.rawValue, completion.httpStatus, completion.milliseconds, completion.error,
                             completion.receipt?.remoteID, completion.receipt?.url])
             let attemptID = db.lastInsertedRowID
-            try db.executeCached(
-                sql: """
-                    UPDATE deliveries SET state = ?, next_at = COALESCE(?, next_at), updated_at = ?, last_http = ?,
-                           last_error = ?, remote_id = COALESCE(?, remote_id), remote_url = COALESCE(?, remote_url),
-                           remote_parts = COALESCE(?, remote_parts)
-                    WHERE id = ?
-                    """,
+            try updateDelivery.execute(
                 arguments: [completion.newState.rawValue, completion.nextAt?.millis, completion.finishedAt.millis,
                             completion.httpStatus, completion.error, completion.receipt?.remoteID,
                             completion.receipt?.url, Self.partsText(completion.receipt?.parts), completion.deliveryID])
-            try Self.recordAudit(completion, attemptID: attemptID, db: db)
+            try Self.recordAudit(completion, attemptID: attemptID, with: insertAudit)
             try Self.schedule(completion, db: db)
         }
     }
