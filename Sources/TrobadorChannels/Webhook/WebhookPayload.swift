@@ -47,66 +47,47 @@ enum WebhookPayload {
         out.reserveCapacity(3 * post.body.utf8.count + 512)
         func raw(_ text: StaticString) { text.withUTF8Buffer { out.append(contentsOf: $0) } }
         func string(_ text: String) { JSONValue.appendQuoted(text, to: &out) }
-        func optional(_ text: String?) {
+        /// `"key":` (with what precedes it) then the text, or null.
+        func member(_ key: StaticString, _ text: String?) {
+            raw(key)
             if let text { string(text) } else { raw("null") }
         }
-        raw(#"{"id":"#)
-        string(post.id)
-        raw(#","action":"#)
-        string(message.action.rawValue)
+        member(#"{"id":"#, post.id)
+        member(#","action":"#, message.action.rawValue)
         raw(#","version":"#)
         out.append(contentsOf: String(message.version).utf8)
-        raw(#","title":"#)
-        optional(post.title)
-        raw(#","body":"#)
-        string(post.body)
-        raw(#","text":"#)
-        string(Markdown.plainText(post.body))
-        raw(#","html":"#)
-        string(Markdown.html(post.body))
+        member(#","title":"#, post.title)
+        member(#","body":"#, post.body)
+        member(#","text":"#, Markdown.plainText(post.body))
+        member(#","html":"#, Markdown.html(post.body))
         raw(#","tags":["#)
         for (index, tag) in post.tags.enumerated() {
             if index > 0 { raw(",") }
             string(tag)
         }
-        raw(#"],"link":"#)
-        optional(post.link)
-        raw(#","lang":"#)
-        optional(post.lang)
-        raw(#","summary":"#)
-        optional(post.summary)
+        raw("]")
+        member(#","link":"#, post.link)
+        member(#","lang":"#, post.lang)
+        member(#","summary":"#, post.summary)
         raw(#","event":"#)
         if let event = post.event {
-            raw(#"{"start":"#)
-            string(date(event.start))
-            if let end = event.end {
-                raw(#","end":"#)
-                string(date(end))
-            }
-            if let location = event.location {
-                raw(#","location":"#)
-                string(location)
-            }
+            member(#"{"start":"#, date(event.start))
+            if let end = event.end { member(#","end":"#, date(end)) }
+            if let location = event.location { member(#","location":"#, location) }
             raw("}")
         } else {
             raw("null")
         }
-        raw(#","publish_at":"#)
-        optional(post.publishAt.map(date))
-        raw(#","expires_at":"#)
-        optional(post.expiresAt.map(date))
+        member(#","publish_at":"#, post.publishAt.map(date))
+        member(#","expires_at":"#, post.expiresAt.map(date))
         raw(#","media":["#)
         for (index, file) in message.media.enumerated() {
-            raw(index > 0 ? #",{"file":"# : #"{"file":"#)
-            string(file.name)
-            raw(#","alt":"#)
-            optional(file.alt)
-            raw(#","type":"#)
-            string(file.contentType)
+            member(index > 0 ? #",{"file":"# : #"{"file":"#, file.name)
+            member(#","alt":"#, file.alt)
+            member(#","type":"#, file.contentType)
             raw(#","size":"#)
             out.append(contentsOf: String(file.size).utf8)
-            raw(#","sha256":"#)
-            string(file.sha256)
+            member(#","sha256":"#, file.sha256)
             raw("}")
         }
         raw("]}")
