@@ -51,7 +51,8 @@ struct PostStoredJSONTests {
         #expect(StoredPostReader.post(from: escaped) == decoded)
         // Anything unknown or malformed is left to JSONDecoder.
         for text in [#"{"id":"x","body":"","action":"publish","color":"red"}"#, #"{"id":"x","body":"","action":"publish""#,
-                     #"{"id":"x","body":"","action":"publish","tags":[1]}"#, #"{"id":"x","action":"publish"}"#, "", "null"] {
+                     #"{"id":"x","body":"","action":"publish","tags":[1]}"#, #"{"id":"x","action":"publish"}"#,
+                     #"{"action":"publish","body":"","id":"x","media":[],"overrides":{},"translations":{}}"#, "", "null"] {
             #expect(StoredPostReader.post(from: text) == nil, "\(text)")
         }
     }

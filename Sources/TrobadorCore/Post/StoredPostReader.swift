@@ -26,18 +26,19 @@ struct StoredPostReader {
 
     private mutating func readPost() -> Post? {
         var post = Post(id: "")
-        var sawID = false, sawBody = false, sawAction = false
+        // The keys JSONDecoder requires (the post's non-optional properties).
+        var required: Set<String> = ["action", "body", "id", "media", "overrides", "tags", "translations"]
         let complete = readObject { reader, key in
+            required.remove(key)
             switch key {
             case "action":
                 guard let text = reader.readString(), let action = PostAction(rawValue: text) else { return false }
                 post.action = action
-                sawAction = true
-            case "body": guard let text = reader.readString() else { return false }; post.body = text; sawBody = true
+            case "body": guard let text = reader.readString() else { return false }; post.body = text
             case "channels": guard let list = reader.readStrings() else { return false }; post.channels = list
             case "event": guard let event = reader.readEvent() else { return false }; post.event = event
             case "expiresAt": guard let date = reader.readDate() else { return false }; post.expiresAt = date
-            case "id": guard let text = reader.readString() else { return false }; post.id = text; sawID = true
+            case "id": guard let text = reader.readString() else { return false }; post.id = text
             case "lang": guard let text = reader.readString() else { return false }; post.lang = text
             case "link": guard let text = reader.readString() else { return false }; post.link = text
             case "media": guard let media = reader.readMedia() else { return false }; post.media = media
@@ -51,7 +52,7 @@ struct StoredPostReader {
             }
             return true
         }
-        guard complete, sawID, sawBody, sawAction else { return nil }
+        guard complete, required.isEmpty else { return nil }
         return post
     }
 
