@@ -233,7 +233,7 @@ struct StoreAttemptRowTests {
         }
         // (runs, re-preparations) of each statement the steps used, from the writer's cache.
         let counts = try await store.pool.write { db in
-            try (SQLiteStateStore.waitingStates.map { WaitingDelivery.query(state: $0) } + SQLiteStateStore.waitingStates.map(SQLiteStateStore.dueQuery))
+            try (SQLiteStateStore.claimQueries + SQLiteStateStore.dueQueries)
                 .map { sql in
                     let statement = try db.cachedStatement(sql: sql).sqliteStatement
                     return (sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_RUN, 0), sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0))

@@ -15,7 +15,6 @@ import Testing
         }
     }
 
-
     static let written: [String] = [
         "title: Fête de la musique\ntags: [culture, musique]\nlang: fr\n",
         "id: a\ntitle: \"Carte Jeune Région : transports à 1 €\"\nsummary: 'l''été 🎉'\n",

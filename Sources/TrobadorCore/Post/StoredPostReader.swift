@@ -86,8 +86,7 @@ struct StoredPostReader {
     }
 
     private mutating func readTranslations() -> [String: PostTranslation]? {
-        var translations: [String: PostTranslation] = [:]
-        let complete = readObject { reader, language in
+        readMap { reader in
             var title: String?, body: String?, summary: String?
             let complete = reader.readObject { reader, key in
                 switch key {
@@ -97,26 +96,13 @@ struct StoredPostReader {
                 default: return false
                 }
             }
-            guard complete, let body else { return false }
-            translations[language] = PostTranslation(title: title, body: body, summary: summary)
-            return true
+            guard complete, let body else { return nil }
+            return PostTranslation(title: title, body: body, summary: summary)
         }
-        return complete ? translations : nil
     }
 
     private mutating func readOverrides() -> [String: [String: String]]? {
-        var overrides: [String: [String: String]] = [:]
-        let complete = readObject { reader, channel in
-            var fields: [String: String] = [:]
-            let complete = reader.readObject { reader, key in
-                guard let value = reader.readString() else { return false }
-                fields[key] = value
-                return true
-            }
-            overrides[channel] = fields
-            return complete
-        }
-        return complete ? overrides : nil
+        readMap { $0.readMap { $0.readString() } }
     }
 
     // MARK: JSON
@@ -129,6 +115,17 @@ struct StoredPostReader {
             guard let key = readString(), take(UInt8(ascii: ":")), member(&self, key) else { return false }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}"))
+    }
+
+    /// `{` members `}` as a dictionary, each value read by `value` (nil: give up).
+    private mutating func readMap<Value>(_ value: (inout StoredPostReader) -> Value?) -> [String: Value]? {
+        var map: [String: Value] = [:]
+        let complete = readObject { reader, key in
+            guard let read = value(&reader) else { return false }
+            map[key] = read
+            return true
+        }
+        return complete ? map : nil
     }
 
     private mutating func readArray<Element>(_ element: (inout StoredPostReader) -> Element?) -> [Element]? {
@@ -201,7 +198,7 @@ struct StoredPostReader {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let unicode = Unicode.Scalar(scalar) else { return nil }
-                    text.append(contentsOf: String(Character(unicode)).utf8)
+                    UTF8.encode(unicode) { text.append($0) }
                 default:
                     return nil
                 }
