@@ -83,10 +83,10 @@ struct AuditTrailStoreTests {
             SentRequest(HTTPRequest(method: "DELETE", url: "http://127.0.0.1:9/api/v1/statuses/1", headers: [], body: []),
                         status: 204, error: nil, secrets: []),
         ]
-        #expect(SentRequests([]).json == String(decoding: try encoder.encode([SentRequest]()), as: UTF8.self))
+        #expect(SentRequests([]).json == Array(try encoder.encode([SentRequest]())))
         let written = SentRequests(records).json
-        #expect(written == String(decoding: try encoder.encode(records), as: UTF8.self))
-        #expect(try JSONDecoder().decode([SentRequest].self, from: Data(written.utf8)) == records)
+        #expect(written == Array(try encoder.encode(records)))
+        #expect(try JSONDecoder().decode([SentRequest].self, from: Data(written)) == records)
     }
 
     @Test func a_scheduled_retraction_becomes_a_retraction_version_once_due_and_not_before() async throws {

@@ -28,12 +28,13 @@ public struct AuditEntry: Sendable, Equatable {
     }
 }
 
-/// The requests of one attempt, with the JSON array the audit table keeps of them. Made by the
-/// attempt's own task, many of which run at once, rather than by the engine between two steps
-/// or inside the write transaction that intake and delivery all wait on.
+/// The requests of one attempt, with the JSON array the audit table keeps of them (UTF-8, bound
+/// as text as it is). Made by the attempt's own task, many of which run at once, rather than by
+/// the engine between two steps or inside the write transaction that intake and delivery all
+/// wait on.
 struct SentRequests: Sendable, Equatable {
     let all: [SentRequest]
-    let json: String
+    let json: [UInt8]
 
     init(_ all: [SentRequest]) {
         self.all = all
@@ -44,6 +45,6 @@ struct SentRequests: Sendable, Equatable {
             request.appendJSON(to: &out)
         }
         out.append(UInt8(ascii: "]"))
-        json = String(decoding: out, as: UTF8.self)
+        json = out
     }
 }

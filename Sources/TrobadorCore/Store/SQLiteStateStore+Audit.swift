@@ -17,10 +17,10 @@ extension SQLiteStateStore {
     /// once written, is never altered, whatever a later attempt does.
     static func recordAudit(_ completion: AttemptCompletion, attemptID: Int64, with statement: Statement) throws {
         guard let audit = completion.audit else { return }
-        try statement.execute(
-            arguments: [completion.finishedAt.millis, attemptID, audit.performed, completion.result.rawValue,
-                        completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, audit.requests.json,
-                        completion.deliveryID])
+        try statement.run(
+            completion.finishedAt.millis, attemptID, audit.performed, completion.result.rawValue,
+            completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, SQLiteText(bytes: audit.requests.json),
+            completion.deliveryID)
     }
 
     /// Keeps the channel's scheduled retraction in step with what is published there.

@@ -86,14 +86,13 @@ public final class SQLiteStateStore: StateStore {
 
     static func accept(_ submission: Submission, now: Date, db: Database) throws -> AcceptResult {
         let post = submission.post
-        let existing = try Row.fetchAllCached(
-            db, sql: "SELECT version, action, content_hash, accepted_at FROM posts WHERE id = ? ORDER BY version",
-            arguments: [post.id]
-        ).map {
-            AcceptancePolicy.StoredVersion(
-                version: $0["version"], action: PostAction(rawValue: $0["action"]) ?? .publish,
-                contentHash: $0["content_hash"], acceptedAt: Date(millis: $0["accepted_at"] as Int64))
-        }
+        var existing: [AcceptancePolicy.StoredVersion] = []
+        try db.cachedStatement(sql: "SELECT version, action, content_hash, accepted_at FROM posts WHERE id = ? ORDER BY version")
+            .forEachRow(post.id) {
+                existing.append(AcceptancePolicy.StoredVersion(
+                    version: $0.int(0), action: PostAction(rawValue: $0.string(1)) ?? .publish,
+                    contentHash: $0.string(2), acceptedAt: Date(millis: $0.int64(3))))
+            }
         let existingChannels = existing.isEmpty ? [] : try String.fetchAll(
             db, sql: "SELECT channel FROM deliveries WHERE post_id = ? GROUP BY channel ORDER BY MIN(id)", arguments: [post.id])
 
@@ -103,13 +102,13 @@ public final class SQLiteStateStore: StateStore {
         case .refuse(let problem):
             return .refused(problem)
         case .store(let version, let channels):
-            try db.executeCached(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO posts (id, version, action, content_hash, format, source, post_json, file_name, accepted_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [post.id, version, post.action.rawValue, submission.contentHash, submission.format,
-                            Data(submission.source), submission.postJSON, submission.fileName, now.millis])
+                    """
+            ).run(post.id, version, post.action.rawValue, submission.contentHash, submission.format,
+                  SQLiteBlob(bytes: submission.source), submission.postJSON, submission.fileName, now.millis)
             for (position, file) in submission.media.enumerated() {
                 try db.executeCached(
                     sql: """
@@ -122,14 +121,14 @@ public final class SQLiteStateStore: StateStore {
             for channel in channels {
                 let plan = try deliveryPlan(for: post, version: version, channel: channel, now: now, db: db)
                 let key = AcceptancePolicy.idempotencyKey(postID: post.id, channel: channel, action: plan.action, version: version)
-                try db.executeCached(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO deliveries (post_id, version, channel, action, state, next_at, expires_at,
                                                 created_at, updated_at, idempotency_key, last_error)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [post.id, version, channel, plan.action.rawValue, plan.state.rawValue, plan.due.millis,
-                                plan.action == .publish ? post.expiresAt?.millis : nil, now.millis, now.millis, key, plan.note])
+                        """
+                ).run(post.id, version, channel, plan.action.rawValue, plan.state.rawValue, plan.due.millis,
+                      plan.action == .publish ? post.expiresAt?.millis : nil, now.millis, now.millis, key, plan.note)
                 created.append(NewDelivery(channel: channel, action: plan.action, state: plan.state, due: plan.due, note: plan.note))
             }
             return .accepted(version: version, deliveries: created)
@@ -246,11 +245,11 @@ public final class SQLiteStateStore: StateStore {
         // One ordered scan of the index per waiting state, each stopping at `limit`: with
         // `state IN (...)` SQLite sorted every waiting delivery of the channel at each
         // claim (0.15 s per claim with 100,000 posts waiting).
-        let due = try Self.claimQueries.flatMap { sql in
-            try WaitingDelivery.fetchAll(db.cachedStatement(sql: sql), arguments: [channel, now.millis, limit])
+        var waiting: [WaitingDelivery] = []
+        for sql in Self.claimQueries {
+            try db.cachedStatement(sql: sql).forEachRow(channel, now.millis, limit) { waiting.append(WaitingDelivery($0)) }
         }
-        .sorted { ($0.nextAt, $0.id) < ($1.nextAt, $1.id) }
-        .prefix(limit)
+        let due = waiting.sorted { ($0.nextAt, $0.id) < ($1.nextAt, $1.id) }.prefix(limit)
         var batch = ClaimBatch()
         guard !due.isEmpty else { return batch }
         let markInFlight = try db.cachedStatement(sql: "UPDATE deliveries SET state = 'in_flight', attempts = ?, updated_at = ? WHERE id = ?")
@@ -266,15 +265,15 @@ public final class SQLiteStateStore: StateStore {
             // A stored version never changes: the channels of a post claim it within moments of
             // each other, and all but the first take it as the first read it.
             let post = try posts.value(for: ExactText("\(postID)\u{0}\(version)")) { _ in
-                let json = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT post_json FROM posts WHERE id = ? AND version = ?"), arguments: [postID, version])
+                let json = try db.cachedStatement(sql: "SELECT post_json FROM posts WHERE id = ? AND version = ?")
+                    .firstRow(postID, version) { $0.string(0) }
                 guard let json else { throw DatabaseError(message: "post \(postID) version \(version) is missing from the posts table") }
                 return try Self.storedPost(json)
             }
             let attempt = waiting.attempts + 1
             // The state alone says the attempt may have gone out; its row in `attempts` is
             // written once, with its end (or by `recoverInterrupted` if the daemon stops first).
-            try markInFlight.execute(arguments: [attempt, now.millis, id])
+            try markInFlight.run(attempt, now.millis, id)
             let media = post.media.isEmpty ? [] : try Row.fetchAllCached(
                 db,
                 sql: "SELECT name, alt, content_type, size, sha256 FROM media WHERE post_id = ? AND version = ? ORDER BY position",
@@ -330,15 +329,15 @@ public final class SQLiteStateStore: StateStore {
                 """)
         let insertAudit = try db.cachedStatement(sql: Self.insertAuditSQL)
         for completion in completions {
-            try insertAttempt.execute(
-                arguments: [completion.deliveryID, completion.attempt, completion.startedAt.millis, completion.finishedAt.millis,
-                            completion.result.rawValue, completion.httpStatus, completion.milliseconds, completion.error,
-                            completion.receipt?.remoteID, completion.receipt?.url])
+            try insertAttempt.run(
+                completion.deliveryID, completion.attempt, completion.startedAt.millis, completion.finishedAt.millis,
+                completion.result.rawValue, completion.httpStatus, completion.milliseconds, completion.error,
+                completion.receipt?.remoteID, completion.receipt?.url)
             let attemptID = db.lastInsertedRowID
-            try updateDelivery.execute(
-                arguments: [completion.newState.rawValue, completion.nextAt?.millis, completion.finishedAt.millis,
-                            completion.httpStatus, completion.error, completion.receipt?.remoteID,
-                            completion.receipt?.url, Self.partsText(completion.receipt?.parts), completion.deliveryID])
+            try updateDelivery.run(
+                completion.newState.rawValue, completion.nextAt?.millis, completion.finishedAt.millis,
+                completion.httpStatus, completion.error, completion.receipt?.remoteID,
+                completion.receipt?.url, Self.partsText(completion.receipt?.parts), completion.deliveryID)
             try Self.recordAudit(completion, attemptID: attemptID, with: insertAudit)
             try Self.schedule(completion, db: db)
         }
@@ -355,7 +354,7 @@ public final class SQLiteStateStore: StateStore {
         var dates: [String: Date] = [:]
         for channel in channels {
             for sql in Self.dueQueries {
-                guard let due = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [channel])
+                guard let due = try db.cachedStatement(sql: sql).firstRow(channel, body: { $0.optionalInt64(0) }) ?? nil
                 else { continue }
                 dates[channel] = min(dates[channel] ?? Date(millis: due), Date(millis: due))
             }

@@ -3,7 +3,7 @@ import GRDB
 /// A delivery waiting for its `next_at`, as a claim reads it: columns read by position in
 /// the order of `query(state:)` (GRDB looks a column up by name case-insensitively, lowercasing the
 /// name each time, for every column of every row claimed).
-struct WaitingDelivery: FetchableRecord {
+struct WaitingDelivery {
     /// The deliveries of one channel in `state` (one of `SQLiteStateStore.waitingStates`) due by
     /// a moment, oldest first. The state is written in the statement, not bound: SQLite would
     /// otherwise check whether each value bound lets it use the partial index
@@ -35,19 +35,20 @@ struct WaitingDelivery: FetchableRecord {
     var remoteParts: String?
     var nextAt: Int64
 
-    init(row: Row) throws {
-        id = row[0]
-        postID = row[1]
-        version = row[2]
-        action = row[3]
-        attempts = row[4]
-        expiresAt = row[5]
-        idempotencyKey = row[6]
-        budgetAttempts = row[7]
-        budgetSince = row[8]
-        remoteID = row[9]
-        remoteURL = row[10]
-        remoteParts = row[11]
-        nextAt = row[12]
+    /// A row of `query(state:)`, read through SQLite's C interface (see `Statement.forEachRow`).
+    init(_ row: SQLiteRow) {
+        id = row.int64(0)
+        postID = row.string(1)
+        version = row.int(2)
+        action = row.string(3)
+        attempts = row.int(4)
+        expiresAt = row.optionalInt64(5)
+        idempotencyKey = row.string(6)
+        budgetAttempts = row.int(7)
+        budgetSince = row.int64(8)
+        remoteID = row.optionalString(9)
+        remoteURL = row.optionalString(10)
+        remoteParts = row.optionalString(11)
+        nextAt = row.int64(12)
     }
 }
