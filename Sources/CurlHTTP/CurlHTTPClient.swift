@@ -20,22 +20,30 @@ public final class CurlHTTPClient: HTTPClient {
 
     /// - Parameters:
     ///   - maxConnectionsPerHost: open connections to one host at most; further requests
-    ///     wait for one to be free (CURLMOPT_MAX_HOST_CONNECTIONS).
-    ///   - maxConnections: open connections in all at most, and idle ones kept for reuse
-    ///     (CURLMOPT_MAX_TOTAL_CONNECTIONS, CURLMOPT_MAXCONNECTS).
+    ///     wait for one to be free (CURLMOPT_MAX_HOST_CONNECTIONS). nil, the daemon's choice:
+    ///     no limit of the client's own, since each channel's `concurrency` already bounds
+    ///     its requests in flight, and a lower cap here would silently lower that setting for
+    ///     channels that share a host (three webhooks to one receiver got 8 requests at once
+    ///     between them, not 3 × 16).
+    ///   - maxConnections: open connections in all at most (CURLMOPT_MAX_TOTAL_CONNECTIONS);
+    ///     nil: no limit, for the same reason.
+    ///   - idleConnections: connections kept open for reuse once idle (CURLMOPT_MAXCONNECTS).
     ///   - maxResponseBodySize: a larger body fails with `.responseTooLarge` and the
     ///     transfer is aborted.
     ///   - caBundlePath: trusted certificates in PEM instead of the system store; for tests.
     public init(
-        maxConnectionsPerHost: Int = 8,
-        maxConnections: Int = 64,
+        maxConnectionsPerHost: Int? = nil,
+        maxConnections: Int? = nil,
+        idleConnections: Int = 64,
         maxResponseBodySize: Int = 4 * 1024 * 1024,
         caBundlePath: String? = nil
     ) {
-        precondition(maxConnectionsPerHost > 0 && maxConnections > 0, "connection limits must be positive")
+        precondition((maxConnectionsPerHost ?? 1) > 0 && (maxConnections ?? 1) > 0 && idleConnections > 0,
+                     "connection limits must be positive")
         precondition(maxResponseBodySize >= 0, "maxResponseBodySize must not be negative")
         settings = Settings(maxResponseBodySize: maxResponseBodySize, caBundlePath: caBundlePath)
-        loop = CurlMultiLoop(maxConnectionsPerHost: maxConnectionsPerHost, maxConnections: maxConnections)
+        loop = CurlMultiLoop(
+            maxConnectionsPerHost: maxConnectionsPerHost ?? 0, maxConnections: maxConnections ?? 0, idleConnections: idleConnections)
     }
 
     deinit {

@@ -32,14 +32,14 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// unretained pointers given to libcurl rely on. Loop thread only.
     private var active: [ObjectIdentifier: Transfer] = [:]
 
-    init(maxConnectionsPerHost: Int, maxConnections: Int) {
+    /// Limits as libcurl takes them: 0 for `maxConnectionsPerHost` or `maxConnections` is no limit.
+    init(maxConnectionsPerHost: Int, maxConnections: Int, idleConnections: Int) {
         CurlGlobal.ensureInitialized()
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed (out of memory)") }
         self.multi = multi
         curlshim_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         curlshim_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxConnections)
-        // The connection cache keeps as many idle connections as may be open at once.
-        curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnections)
+        curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, idleConnections)
         startThread()
     }
 

@@ -163,4 +163,38 @@ import Testing
         }
         #expect(server.acceptedConnections == 1)
     }
+
+    /// The connections opened to one host for requests sent at once, once they are all waiting
+    /// on a server that never answers; the requests are then cancelled.
+    static func connectionsOpened(by client: CurlHTTPClient, sending count: Int, settle: Duration) async throws -> Int {
+        let server = try RawSocketServer(.silent)
+        defer { server.stop() }
+        return await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<count {
+                group.addTask { _ = try? await client.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/hold", timeout: .seconds(30))) }
+            }
+            let deadline = ContinuousClock.now + settle
+            while server.acceptedConnections < count && ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+            group.cancelAll()
+            return server.acceptedConnections
+        }
+    }
+
+    /// The channels' own concurrency bounds their requests: the client adds no cap of its own
+    /// per host, which would silently lower it for channels that share one (three webhooks to
+    /// one receiver, 16 each, got 8 connections between them).
+    @Test func requests_sent_at_once_to_one_host_each_get_a_connection() async throws {
+        let client = CurlHTTPClient()
+        defer { client.shutdown() }
+        #expect(try await Self.connectionsOpened(by: client, sending: 24, settle: .seconds(10)) == 24)
+    }
+
+    @Test func a_per_host_limit_given_is_kept() async throws {
+        let client = CurlHTTPClient(maxConnectionsPerHost: 4)
+        defer { client.shutdown() }
+        #expect(try await Self.connectionsOpened(by: client, sending: 12, settle: .milliseconds(500)) == 4)
+    }
 }
