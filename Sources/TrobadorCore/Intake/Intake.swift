@@ -89,20 +89,21 @@ public actor Intake {
     /// (entries gone meanwhile are dropped). With `foldersOnly`, files count as settled.
     private func take(_ names: [String], foldersOnly: Bool) async -> Set<String> {
         let settledBefore = now().timeIntervalSince1970 - Self.settleTime
-        var ready: [String] = []
+        var ready: [(name: String, kind: PostFileReader.Kind)] = []
         var waiting: Set<String> = []
         for name in names {
             let path = spool.inbox + "/" + name
-            // One lstat says what the entry is and, for a file, when it last changed.
+            // One lstat says what the entry is and, for a file, when it last changed; reading
+            // the entry then takes what it said (and checks what it opens with fstat).
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
-            let isDirectory = info.st_mode & S_IFMT == S_IFDIR
-            if foldersOnly && !isDirectory {
-                ready.append(name)
-            } else if let changed = isDirectory ? Spool.lastChange(at: path) : Spool.changeTime(info), changed > settledBefore {
+            let kind = PostFileReader.kind(of: info)
+            if foldersOnly && kind != .directory {
+                ready.append((name, kind))
+            } else if let changed = kind == .directory ? Spool.lastChange(at: path) : Spool.changeTime(info), changed > settledBefore {
                 waiting.insert(name)
             } else {
-                ready.append(name)
+                ready.append((name, kind))
             }
         }
         var start = 0
@@ -126,14 +127,14 @@ public actor Intake {
         return entries.map(\.name)
     }
 
-    private func processBatch(_ names: [String]) async {
+    private func processBatch(_ entries: [(name: String, kind: PostFileReader.Kind)]) async {
         var submissions: [Submission] = []
-        for name in names {
+        for (name, kind) in entries {
             let path = spool.inbox + "/" + name
             // An entry gone since it was listed is passed over below, where reading it fails.
             guard !Spool.isIgnored(name) else { continue }
             do {
-                let loaded = try parser.load(entry: path)
+                let loaded = try parser.load(entry: path, known: kind)
                 let routes: [String]
                 switch loaded.post.action {
                 case .publish:

@@ -47,6 +47,11 @@ enum PostFileReader {
     static func kind(at path: String) -> Kind? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
+        return kind(of: info)
+    }
+
+    /// The kind an `lstat` of the entry said.
+    static func kind(of info: stat) -> Kind {
         switch info.st_mode & S_IFMT {
         case S_IFREG: return .regular(size: Int(info.st_size))
         case S_IFDIR: return .directory
@@ -58,9 +63,11 @@ enum PostFileReader {
         }
     }
 
-    /// The bytes of the regular file at `path`, refused when larger than `limit`.
-    static func read(_ path: String, limit: Int) -> Result<[UInt8], Failure> {
-        switch kind(at: path) {
+    /// The bytes of the regular file at `path`, refused when larger than `limit`. `known`: what
+    /// an `lstat` the caller has just made said of it, so as not to ask again (what is opened is
+    /// checked again by `fstat` either way).
+    static func read(_ path: String, limit: Int, known: Kind? = nil) -> Result<[UInt8], Failure> {
+        switch known ?? kind(at: path) {
         case nil: return .failure(.missing)
         case .regular(let size) where size > limit: return .failure(.tooLarge(size: size))
         case .regular: break

@@ -7,9 +7,16 @@ extension PostParser {
     /// Reads and checks the inbox entry at `path`. Nothing that is not a regular file or a
     /// folder is opened; no file is read past its size limit.
     public func load(entry path: String) throws(PostRejection) -> LoadedPost {
+        try load(entry: path, known: nil)
+    }
+
+    /// `load(entry:)`, with what an `lstat` of the entry the caller has just made said of it
+    /// (intake's, which decided that the entry had settled): not asked again.
+    func load(entry path: String, known: PostFileReader.Kind?) throws(PostRejection) -> LoadedPost {
         let trimmed = path.utf8.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         let name = Self.lastComponent(of: trimmed)
-        switch PostFileReader.kind(at: trimmed) {
+        let kind = known ?? PostFileReader.kind(at: trimmed)
+        switch kind {
         case nil:
             throw PostRejection(PostProblem(message: "\"\(name)\" is no longer in the inbox",
                                             hint: "Drop the post into the inbox again."))
@@ -17,7 +24,7 @@ extension PostParser {
             return try loadBundle(at: trimmed, name: name)
         case .regular:
             let (format, id) = try Self.singleFileFormat(name)
-            return try loadPost(file: trimmed, shownAs: name, format: format, defaultID: id, bundle: nil)
+            return try loadPost(file: trimmed, shownAs: name, format: format, defaultID: id, bundle: nil, known: kind)
         case let kind?:
             throw PostRejection(Self.notRegularProblem(name, kind))
         }
@@ -73,9 +80,9 @@ extension PostParser {
     }
 
     private func loadPost(file: String, shownAs name: String, format: PostFormat, defaultID: String,
-                          bundle: String?) throws(PostRejection) -> LoadedPost {
+                          bundle: String?, known: PostFileReader.Kind? = nil) throws(PostRejection) -> LoadedPost {
         let source: [UInt8]
-        switch PostFileReader.read(file, limit: rules.maxFileSize) {
+        switch PostFileReader.read(file, limit: rules.maxFileSize, known: known) {
         case .success(let bytes):
             source = bytes
         case .failure(let failure):

@@ -154,7 +154,23 @@ public struct Spool: Sendable {
         if fsync(fd) != 0 { throw SpoolError(path: path, operation: "sync directory", code: errno) }
     }
 
+    /// Moves `source` into `directory` under `name`, or the first of `uniqueName`'s other names
+    /// not taken there; returns the name it has now. The move itself refuses a taken name
+    /// (`renameat2` with `RENAME_NOREPLACE`), so nothing is looked up before it and nothing
+    /// already there is ever replaced; where the file system cannot do that, each name is
+    /// looked up first, as before.
     static func moveUnique(from source: String, toDirectory directory: String, name: String) throws -> String {
+        if let renameNoReplace = Self.renameNoReplace {
+            for candidate in candidateNames(for: name) {
+                if renameNoReplace(AT_FDCWD, source, AT_FDCWD, directory + "/" + candidate, renameNoReplaceFlag) == 0 { return candidate }
+                switch errno {
+                case EEXIST: continue
+                case EINVAL, ENOSYS: break  // this file system (or kernel) cannot refuse: look names up
+                case let code: throw SpoolError(path: source, operation: "move to \(directory)", code: code)
+                }
+                break
+            }
+        }
         let target = uniqueName(for: name, in: directory) { _ in false }
         if rename(source, directory + "/" + target) != 0 {
             throw SpoolError(path: source, operation: "move to \(directory)", code: errno)
@@ -162,21 +178,25 @@ public struct Spool: Sendable {
         return target
     }
 
+    /// glibc's `renameat2` (2.28 and later; not in Swift's Glibc module), looked up by name.
+    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    private static let renameNoReplace = GlibcMalloc.function("renameat2", as: RenameAt2.self)
+    /// `RENAME_NOREPLACE` of <linux/fs.h>.
+    private static let renameNoReplaceFlag: UInt32 = 1
+
     /// `name`, or `stem.2.ext`, `stem.3.ext`... when that name is taken.
     public static func uniqueName(for name: String, in directory: String, alsoTaken: (String) -> Bool) -> String {
-        func taken(_ candidate: String) -> Bool {
+        candidateNames(for: name).first { candidate in
             var info = stat()
-            return lstat(directory + "/" + candidate, &info) == 0 || alsoTaken(candidate)
-        }
-        if !taken(name) { return name }
+            return !(lstat(directory + "/" + candidate, &info) == 0 || alsoTaken(candidate))
+        }!
+    }
+
+    /// `name`, then `stem.2.ext`, `stem.3.ext`... without end.
+    static func candidateNames(for name: String) -> some Sequence<String> {
         let ext = (name as NSString).pathExtension
         let stem = ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
-        var counter = 2
-        while true {
-            let candidate = ext.isEmpty ? "\(stem).\(counter)" : "\(stem).\(counter).\(ext)"
-            if !taken(candidate) { return candidate }
-            counter += 1
-        }
+        return (1...).lazy.map { $0 == 1 ? name : ext.isEmpty ? "\(stem).\($0)" : "\(stem).\($0).\(ext)" }
     }
 
     /// `YYYY-MM-DD` in the local time zone: the day the operator would say.
