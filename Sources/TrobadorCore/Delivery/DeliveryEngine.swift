@@ -154,10 +154,14 @@ public actor DeliveryEngine {
                     await pause(for: completionRetryDelay)
                     continue
                 }
-                await recordEnds(ends, completions, at: stamp)
+                // What the ends say of their channels is taken before the claims start (a probe
+                // follows the breaker's state as the ends left it); their log lines are written
+                // after, one write each, so as not to hold back the requests the step claimed.
+                let transitions = settleEnds(ends, completions, at: stamp)
                 for (channel, _) in claims {
                     start(result.claimed[channel] ?? ClaimBatch(), on: channel, as: laneStates[channel], at: stamp, in: &group)
                 }
+                await logEnds(ends, completions, transitions, at: stamp)
                 // More ends came while the step was written: record them at once.
                 guard finished.isEmpty else { continue }
                 // Nothing under way any more after a burst of work: the memory it used goes back.
@@ -298,21 +302,36 @@ public actor DeliveryEngine {
         signal.fire()
     }
 
-    /// Once the ends are on disk: their log lines, metrics, and what they say of each channel.
-    private func recordEnds(_ ends: [AttemptEnding], _ completions: [(record: AttemptCompletion, event: LogEvent)], at stamp: Date) async {
-        for (ending, completion) in zip(ends, completions) {
-            log.log(completion.event)
+    /// Once the ends are on disk: what they say of each channel (attempts in flight, scheduled
+    /// retractions, the breaker); the breaker's transition of each end, for `logEnds`.
+    private func settleEnds(
+        _ ends: [AttemptEnding], _ completions: [(record: AttemptCompletion, event: LogEvent)], at stamp: Date
+    ) -> [ChannelBreaker.Transition] {
+        zip(ends, completions).map { ending, completion in
             let channel = ending.claimed.message.channel
-            metrics?.recordAttempt(channel: channel, outcome: completion.event.event, milliseconds: completion.record.milliseconds, at: stamp)
             lanes[channel]?.inFlight -= 1
             if case .retract(let at) = completion.record.expirySchedule { nextExpiry = min(nextExpiry ?? at, at) }
-            if let outcome = ending.outcome { await recordHealth(channel: channel, outcome: outcome, at: stamp) }
+            guard let outcome = ending.outcome else { return .none }
+            return recordHealth(channel: channel, outcome: outcome, at: stamp)
         }
     }
 
-    /// Feeds the channel's breaker and logs when it pauses or resumes.
-    private func recordHealth(channel: String, outcome: DeliveryOutcome, at stamp: Date) async {
-        guard var state = lanes[channel] else { return }
+    /// The ends' log lines and metrics, each followed by the pause or resumption it caused.
+    private func logEnds(
+        _ ends: [AttemptEnding], _ completions: [(record: AttemptCompletion, event: LogEvent)],
+        _ transitions: [ChannelBreaker.Transition], at stamp: Date
+    ) async {
+        for ((ending, completion), transition) in zip(zip(ends, completions), transitions) {
+            log.log(completion.event)
+            let channel = ending.claimed.message.channel
+            metrics?.recordAttempt(channel: channel, outcome: completion.event.event, milliseconds: completion.record.milliseconds, at: stamp)
+            await report(transition, channel: channel, at: stamp)
+        }
+    }
+
+    /// Feeds the channel's breaker; returns the transition it made.
+    private func recordHealth(channel: String, outcome: DeliveryOutcome, at stamp: Date) -> ChannelBreaker.Transition {
+        guard var state = lanes[channel] else { return .none }
         let healthy: Bool?
         let reason: String
         switch outcome {
@@ -326,6 +345,11 @@ public actor DeliveryEngine {
         }
         let transition = state.breaker.record(healthy: healthy, reason: reason, now: stamp)
         lanes[channel] = state
+        return transition
+    }
+
+    /// Logs a pause or resumption of a channel and keeps it on disk for `status`.
+    private func report(_ transition: ChannelBreaker.Transition, channel: String, at stamp: Date) async {
         switch transition {
         case .none:
             return
