@@ -35,7 +35,7 @@ from receiver import Receiver  # noqa: E402
 
 # Where a delivery's instructions go, by the frame that contains them (inclusive counts).
 FRAMES = [
-    ("intake: reading and checking posts", "PostParser.load(entry:) ["),
+    ("intake: reading and checking posts", "PostParser.load(entry:known:) ["),
     ("intake: storing posts and deliveries", "closure #1 in SQLiteStateStore.accept(_:now:) ["),
     ("engine steps: ends and claims written", "closure #1 in SQLiteStateStore.step(_:now:) ["),
     ("  of which claims", "static SQLiteStateStore.claimDue(channel:limit:now:posts:db:) ["),
