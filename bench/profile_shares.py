@@ -27,7 +27,7 @@ def stacks(lines):
             if frames:
                 yield frames
             frames = []
-        elif line.startswith((" ", "\t")):
+        elif line.startswith("\t"):  # a frame; the sample's thread id, right-aligned, starts with spaces
             frames.append(re.sub(r"^[0-9a-f]+ ", "", line.strip()))
     if frames:
         yield frames
