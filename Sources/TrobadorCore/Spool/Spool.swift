@@ -161,14 +161,13 @@ public struct Spool: Sendable {
     /// looked up first, as before.
     static func moveUnique(from source: String, toDirectory directory: String, name: String) throws -> String {
         if let renameNoReplace = Self.renameNoReplace {
-            for candidate in candidateNames(for: name) {
+            names: for candidate in candidateNames(for: name) {
                 if renameNoReplace(AT_FDCWD, source, AT_FDCWD, directory + "/" + candidate, renameNoReplaceFlag) == 0 { return candidate }
                 switch errno {
                 case EEXIST: continue
-                case EINVAL, ENOSYS: break  // this file system (or kernel) cannot refuse: look names up
+                case EINVAL, ENOSYS: break names  // this file system (or kernel) cannot refuse: look names up
                 case let code: throw SpoolError(path: source, operation: "move to \(directory)", code: code)
                 }
-                break
             }
         }
         let target = uniqueName(for: name, in: directory) { _ in false }
@@ -180,7 +179,7 @@ public struct Spool: Sendable {
 
     /// glibc's `renameat2` (2.28 and later; not in Swift's Glibc module), looked up by name.
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
-    private static let renameNoReplace = GlibcMalloc.function("renameat2", as: RenameAt2.self)
+    private static let renameNoReplace = GlibcSymbol.function("renameat2", as: RenameAt2.self)
     /// `RENAME_NOREPLACE` of <linux/fs.h>.
     private static let renameNoReplaceFlag: UInt32 = 1
 

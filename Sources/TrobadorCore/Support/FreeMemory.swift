@@ -22,13 +22,13 @@ enum FreeMemory {
 
     private static func trim() {
         typealias MallocTrim = @convention(c) (Int) -> Int32
-        _ = GlibcMalloc.function("malloc_trim", as: MallocTrim.self)?(0)
+        _ = GlibcSymbol.function("malloc_trim", as: MallocTrim.self)?(0)
     }
 }
 
-/// glibc's malloc functions of <malloc.h>, which is not part of Swift's Glibc module: looked
-/// up by name in the process (`malloc_trim`, `mallopt`).
-enum GlibcMalloc {
+/// glibc functions that Swift's Glibc module does not declare (<malloc.h>'s `malloc_trim` and
+/// `mallopt`, `renameat2`): looked up by name in the process; nil where glibc lacks them.
+enum GlibcSymbol {
     static func function<Function>(_ name: String, as type: Function.Type) -> Function? {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
         return unsafeBitCast(symbol, to: type)

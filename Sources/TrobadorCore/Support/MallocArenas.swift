@@ -13,7 +13,7 @@ public enum MallocArenas {
     public static func limitUnlessConfigured() {
         guard getenv("MALLOC_ARENA_MAX") == nil else { return }
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        _ = GlibcMalloc.function("mallopt", as: Mallopt.self)?(mArenaMax, arenas)
+        _ = GlibcSymbol.function("mallopt", as: Mallopt.self)?(mArenaMax, arenas)
     }
 
     /// `M_ARENA_MAX` in glibc's <malloc.h>, `mallopt`'s name for the limit.
