@@ -57,6 +57,32 @@ struct LogFormatTests {
         #expect(text.contains("bot***/send"))
     }
 
+    @Test func a_batch_of_lines_is_one_write_in_order_below_the_level_left_out() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        let path = NSTemporaryDirectory() + "/batch-\(UUID().uuidString).log"
+        defer { unlink(path) }
+        let log = EventLog(file: path, standardError: ends[1], syslogPrefix: true)
+        log.log([
+            LogEvent(.delivered, time: Self.time, post: "p1", channel: "c1"),
+            LogEvent(.delivered, level: .debug, time: Self.time, post: "hidden", channel: "c1"),
+            LogEvent(.retrying, level: .warning, time: Self.time, post: "p2", channel: "c2", error: "timeout"),
+        ])
+        close(ends[1])
+        // Both lines come out of the pipe in the first read: one write put them there.
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(ends[0], &buffer, buffer.count)
+        let streamed = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
+        #expect(streamed == """
+            <6>ts=2026-06-21T08:00:00.412Z level=info event=delivered post=p1 channel=c1
+            <4>ts=2026-06-21T08:00:00.412Z level=warning event=retrying post=p2 channel=c2 error=timeout
+
+            """)
+        let filed = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(filed == streamed.replacingOccurrences(of: "<6>", with: "").replacingOccurrences(of: "<4>", with: ""))
+    }
+
     @Test func log_timestamp_is_utc_to_the_millisecond_with_every_field_zero_padded() {
         #expect(LogEvent.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
         #expect(LogEvent.timestamp(Date(timeIntervalSince1970: 1_782_028_800.412)) == "2026-06-21T08:00:00.412Z")

@@ -316,17 +316,26 @@ public actor DeliveryEngine {
         }
     }
 
-    /// The ends' log lines and metrics, each followed by the pause or resumption it caused.
+    /// The ends' log lines and metrics, each line followed by the pause or resumption its end
+    /// caused; the lines in one write, then the pauses kept on disk for `status`.
     private func logEnds(
         _ ends: [AttemptEnding], _ completions: [(record: AttemptCompletion, event: LogEvent)],
         _ transitions: [ChannelBreaker.Transition], at stamp: Date
     ) async {
+        var lines: [LogEvent] = []
+        lines.reserveCapacity(ends.count)
+        var changes: [(channel: String, transition: ChannelBreaker.Transition)] = []
         for ((ending, completion), transition) in zip(zip(ends, completions), transitions) {
-            log.log(completion.event)
+            lines.append(completion.event)
             let channel = ending.claimed.message.channel
             metrics?.recordAttempt(channel: channel, outcome: completion.event.event, milliseconds: completion.record.milliseconds, at: stamp)
-            await report(transition, channel: channel, at: stamp)
+            if let line = line(for: transition, channel: channel, at: stamp) {
+                lines.append(line)
+                changes.append((channel, transition))
+            }
         }
+        log.log(lines)
+        for (channel, transition) in changes { await keep(transition, channel: channel, at: stamp) }
     }
 
     /// Feeds the channel's breaker; returns the transition it made.
@@ -348,18 +357,28 @@ public actor DeliveryEngine {
         return transition
     }
 
-    /// Logs a pause or resumption of a channel and keeps it on disk for `status`.
-    private func report(_ transition: ChannelBreaker.Transition, channel: String, at stamp: Date) async {
+    /// The log line of a channel's pause or resumption; nil when the breaker did not change.
+    private func line(for transition: ChannelBreaker.Transition, channel: String, at stamp: Date) -> LogEvent? {
+        switch transition {
+        case .none:
+            return nil
+        case .paused(let until, let why):
+            return LogEvent(
+                .channelPaused, level: .warning, channel: channel, nextIn: .seconds(until.timeIntervalSince(stamp)),
+                error: "\(breaker.threshold)+ consecutive failures, last: \(why); other channels keep flowing, this one probes with one request at next_in")
+        case .resumed:
+            return LogEvent(.channelResumed, channel: channel, extra: [("note", "the probe succeeded; deliveries resume")])
+        }
+    }
+
+    /// Keeps a channel's pause (or its end) on disk for `status`.
+    private func keep(_ transition: ChannelBreaker.Transition, channel: String, at stamp: Date) async {
         switch transition {
         case .none:
             return
         case .paused(let until, let why):
-            log.log(LogEvent(
-                .channelPaused, level: .warning, channel: channel, nextIn: .seconds(until.timeIntervalSince(stamp)),
-                error: "\(breaker.threshold)+ consecutive failures, last: \(why); other channels keep flowing, this one probes with one request at next_in"))
             try? await store.setPause(channel: channel, since: stamp, until: until, reason: why)
         case .resumed:
-            log.log(LogEvent(.channelResumed, channel: channel, extra: [("note", "the probe succeeded; deliveries resume")]))
             try? await store.setPause(channel: channel, since: stamp, until: nil, reason: "")
         }
     }

@@ -213,10 +213,12 @@ public actor Intake {
             stranded = true
         }
         var anyNew = false
+        var lines: [LogEvent] = []
         for ((submission, result), file) in zip(toArchive, archived) {
-            logResult(submission, result, file: file)
+            lines += Self.lines(for: submission, result, file: file)
             if case .accepted = result { anyNew = true }
         }
+        log.log(lines)
         if anyNew { onAccepted() }
         if stranded { await archiveWhenPossible(names, stamp: stamp) }
     }
@@ -235,34 +237,37 @@ public actor Intake {
         }
     }
 
-    private func logResult(_ submission: Submission, _ result: AcceptResult, file: String) {
+    /// The log lines of a stored submission: accepted (and what became of each channel's
+    /// delivery when it is not simply pending), or a duplicate.
+    private static func lines(for submission: Submission, _ result: AcceptResult, file: String) -> [LogEvent] {
         let post = submission.post
         switch result {
         case .accepted(let version, let deliveries):
-            log.log(LogEvent(
+            var lines = [LogEvent(
                 .accepted, post: post.id, file: file,
                 extra: [("action", post.action.rawValue), ("version", String(version)),
-                        ("channels", deliveries.map(\.channel).joined(separator: ","))]))
+                        ("channels", deliveries.map(\.channel).joined(separator: ","))])]
             for delivery in deliveries {
                 switch delivery.state {
                 case .scheduled:
-                    log.log(LogEvent(.scheduled, post: post.id, channel: delivery.channel, extra: [("publish_at", LogEvent.timestamp(delivery.due))]))
+                    lines.append(LogEvent(.scheduled, post: post.id, channel: delivery.channel, extra: [("publish_at", LogEvent.timestamp(delivery.due))]))
                 case .cancelled where delivery.action == .retract:
-                    log.log(LogEvent(.retracted, post: post.id, channel: delivery.channel, extra: [("note", delivery.note ?? "")]))
+                    lines.append(LogEvent(.retracted, post: post.id, channel: delivery.channel, extra: [("note", delivery.note ?? "")]))
                 case .cancelled:
-                    log.log(LogEvent(
+                    lines.append(LogEvent(
                         .expired, level: .warning, post: post.id, channel: delivery.channel,
                         error: "not published: its expires_at (\(post.expiresAt.map(LogEvent.timestamp) ?? "")) had already passed"))
                 default:
                     break
                 }
             }
+            return lines
         case .duplicate(let version):
-            log.log(LogEvent(
+            return [LogEvent(
                 .duplicate, post: post.id, file: file,
-                extra: [("version", String(version)), ("note", "same content as already accepted; not published again")]))
+                extra: [("version", String(version)), ("note", "same content as already accepted; not published again")])]
         case .refused:
-            break
+            return []
         }
     }
 

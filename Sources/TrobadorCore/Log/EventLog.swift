@@ -40,28 +40,39 @@ public final class EventLog: Sendable {
         state.withLock { if $0.fileDescriptor >= 0 { close($0.fileDescriptor) } }
     }
 
-    /// Writes one event as one line. Lines are written with a single `write(2)` each, so that
-    /// lines from concurrent tasks never interleave.
-    public func log(_ event: LogEvent) {
+    /// Writes one event as one line, with a single `write(2)`, so that lines from concurrent
+    /// tasks never interleave.
+    public func log(_ event: LogEvent) { log(CollectionOfOne(event)) }
+
+    /// Writes events as lines, in order, with a single `write(2)` per destination: the lines
+    /// of a batch (the attempts one engine step ended, the posts one intake batch took) cost
+    /// one system call, not one each, and stay together.
+    public func log<Events: Collection<LogEvent>>(_ events: Events) {
         state.withLock { state in
-            guard event.level >= state.minimumLevel else { return }
             let secrets = state.secrets
             func redacted(_ text: String) -> String {
                 text.redacting(secrets.map { ($0, "***") })
             }
-            var line = redacted(state.formatter.line(for: event))
-            let fields = journal == nil ? [] : event.fields.map { field -> (key: String, value: String) in
-                switch field.value {
-                case .text(let text): (field.key, redacted(text))
-                case .number(let number): (field.key, String(number))
+            var text = ""
+            var fileText = ""
+            for event in events where event.level >= state.minimumLevel {
+                var line = redacted(state.formatter.line(for: event))
+                let fields = journal == nil ? [] : event.fields.map { field -> (key: String, value: String) in
+                    switch field.value {
+                    case .text(let text): (field.key, redacted(text))
+                    case .number(let number): (field.key, String(number))
+                    }
                 }
+                let journaled = journal?.send(message: line, priority: event.level.syslogPriority, fields: fields) ?? false
+                line += "\n"
+                if !journaled {
+                    if syslogPrefix { text += "<\(event.level.syslogPriority)>" }
+                    text += line
+                }
+                if state.fileDescriptor >= 0 { fileText += line }
             }
-            let journaled = journal?.send(message: line, priority: event.level.syslogPriority, fields: fields) ?? false
-            line += "\n"
-            if !journaled {
-                Self.writeAll(standardError, syslogPrefix ? "<\(event.level.syslogPriority)>" + line : line)
-            }
-            if state.fileDescriptor >= 0 { Self.writeAll(state.fileDescriptor, line) }
+            if !text.isEmpty { Self.writeAll(standardError, text) }
+            if !fileText.isEmpty { Self.writeAll(state.fileDescriptor, fileText) }
         }
     }
 
