@@ -201,6 +201,27 @@ import Testing
         }
     }
 
+    /// Ids, tags and language codes in plain ASCII are said valid by their bytes; everything
+    /// else is read character by character. Both readings agree on every value here.
+    @Test func byte_checks_of_ids_tags_and_languages_agree_with_the_character_checks() throws {
+        for (id, valid) in [("fete-musique-2026", true), ("a.b_c", true), (".cache", false), ("Fete", false), ("fête", false),
+                            ("a/b", false), (String(repeating: "a", count: 128), true), (String(repeating: "a", count: 129), false),
+                            ("e\u{301}te", false)] {
+            #expect((PostIdentifier.problem(with: id) == nil) == valid, "\(id.debugDescription)")
+        }
+        #expect(try parsePost("---\ntags: [Jeunesse, Occitanie_2026, Fête]\n---\nTexte\n").tags == ["Jeunesse", "Occitanie_2026", "Fête"])
+        #expect(try problem(rejectPost("---\ntags: [culture, 2026]\n---\nTexte\n"), field: "tags[1]").message.contains("has no letter"))
+        #expect(try problem(rejectPost("---\ntags: [a-b]\n---\nTexte\n"), field: "tags[0]").message.contains("contains \"-\""))
+        for (code, valid) in [("fr", true), ("oc", true), ("en-GB", true), ("zh-Hant-TW", true), ("f", false), ("fr-", false),
+                              ("fr-toolongsubtag", false), ("fré", false), ("12", false), ("fr_FR", false)] {
+            #expect((PostFieldReader.languageProblem(code) == nil) == valid, "\(code)")
+        }
+        #expect(PostFieldReader.webSchemeLength("HTTPS://x") == 8)
+        #expect(PostFieldReader.webSchemeLength("http://x") == 7)
+        #expect(PostFieldReader.webSchemeLength("http:/x") == nil)
+        #expect(PostFieldReader.webSchemeLength("ftp://x") == nil)
+    }
+
     @Test func language_codes_follow_bcp47() throws {
         #expect(try parsePost("---\nlang: en-GB\n---\nTexte\n").lang == "en-GB")
         #expect(try parsePost("---\nlang: oc\n---\nTexte\n").lang == "oc")

@@ -95,6 +95,8 @@ extension PostFieldReader {
     }
 
     private static func tagProblem(_ tag: String) -> String? {
+        // An ASCII tag of letters, digits and _ with a letter (nearly all) is said valid by its bytes.
+        if !tag.isEmpty, tag.utf8.allSatisfy(ASCII.isWordByte), tag.utf8.contains(where: ASCII.isLetter) { return nil }
         if tag.isEmpty { return "is empty" }
         if tag.contains(where: \.isWhitespace) { return "contains a space" }
         let wrong = tag.filter { !($0.isLetter || ("0"..."9").contains($0) || $0 == "_") }
@@ -127,24 +129,29 @@ extension PostFieldReader {
     /// An `http` or `https` address.
     mutating func link(_ node: PostNode, field: String) -> String? {
         guard let link = text(node, field: field)?.trimmingSpaces() else { return nil }
-        // Only the start is compared, whatever the case: lowering the whole address is not needed.
-        let lowered = String(link.prefix(8)).lowercased()
-        let scheme = ["https://", "http://"].first { lowered.hasPrefix($0) }
-        let rest = scheme.map { link.dropFirst($0.count) } ?? ""
-        let host = rest.prefix { !"/?#".contains($0) }
-        if scheme == nil {
+        guard let scheme = Self.webSchemeLength(link) else {
+            let lowered = String(link.prefix(8)).lowercased()
             let message = link.contains(":") && !lowered.hasPrefix("www.")
                 ? "only web addresses starting with https:// or http:// are accepted, not \"\(link)\""
                 : "the address \"\(link)\" does not start with https://"
             report(field, at: node.position, message, hint: "Write the full address, for example https://www.example.org/agenda.")
             return nil
         }
-        if host.isEmpty || Self.hasSpaceOrControl(link) {
-            report(field, at: node.position, "\"\(link)\" is not a complete web address (\(host.isEmpty ? "no site name after //" : "it contains a space"))",
+        // The site name runs from the scheme to the first `/`, `?` or `#`.
+        let noHost = link.utf8.dropFirst(scheme).first.map { "/?#".utf8.contains($0) } ?? true
+        if noHost || Self.hasSpaceOrControl(link) {
+            report(field, at: node.position, "\"\(link)\" is not a complete web address (\(noHost ? "no site name after //" : "it contains a space"))",
                    hint: "Copy the address from the browser's address bar, for example https://www.example.org/agenda; write spaces as %20.")
             return nil
         }
         return link
+    }
+
+    /// The length of `link`'s `https://` or `http://`, in any case; nil when it starts with neither.
+    static func webSchemeLength(_ link: String) -> Int? {
+        ["https://", "http://"].first { scheme in
+            link.utf8.count >= scheme.utf8.count && zip(link.utf8, scheme.utf8).allSatisfy { ASCII.lowercased($0) == $1 }
+        }?.utf8.count
     }
 
     /// Whether `text` holds white space or a control character. An ASCII address (nearly all)
@@ -164,6 +171,12 @@ extension PostFieldReader {
     }
 
     static func languageProblem(_ code: String) -> String? {
+        // `fr`, `oc`, `en-GB`: ASCII letters, then subtags of letters and digits; said by the bytes.
+        let subtags = code.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        if let primary = subtags.first, (2...3).contains(primary.count), primary.allSatisfy(ASCII.isLetter),
+           subtags.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy(ASCII.isLetterOrDigit) }) {
+            return nil
+        }
         if code.contains("_") { return " (use a hyphen: \(code.replacingOccurrences(of: "_", with: "-")))" }
         let parts = code.split(separator: "-", omittingEmptySubsequences: false)
         let primary = parts[0]

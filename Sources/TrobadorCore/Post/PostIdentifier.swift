@@ -9,6 +9,9 @@ enum PostIdentifier {
 
     /// Why `id` is not valid, in plain words; nil when it is.
     static func problem(with id: String) -> String? {
+        // Nearly every id is plain ASCII and valid: said by its bytes, without the character
+        // by character reading (grapheme breaking) that finds what to tell about the others.
+        if (1...maxLength).contains(id.utf8.count), id.utf8.first != UInt8(ascii: "."), id.utf8.allSatisfy(isAllowed) { return nil }
         if id.isEmpty { return "it is empty" }
         if id.count > maxLength { return "it has \(id.count) characters, more than \(maxLength)" }
         if id.contains("/") || id.contains("\\") { return "it contains \"\(id.contains("/") ? "/" : "\\")\"; an id is one name, not a path" }
@@ -24,8 +27,11 @@ enum PostIdentifier {
     }
 
     private static func isAllowed(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue else { return false }
-        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(ascii) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(ascii)
+        character.asciiValue.map(isAllowed) ?? false
+    }
+
+    private static func isAllowed(_ ascii: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(ascii) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(ascii)
             || ascii == UInt8(ascii: ".") || ascii == UInt8(ascii: "_") || ascii == UInt8(ascii: "-")
     }
 
