@@ -43,7 +43,7 @@ FRAMES = [
     ("webhook request built and signed", "WebhookAdapter.request(for:now:) ["),
     ("audit record of the request", "SentRequests.init(_:) ["),
     ("HTTP (libcurl's loop thread)", "CurlMultiLoop.run() ["),
-    ("log lines", "closure #1 in EventLog.log(_:) ["),
+    ("log lines", "closure #1 in EventLog.log<A>(_:) ["),
     ("metrics file and STATUS=", "StatusPublisher.publish() ["),
 ]
 
