@@ -42,6 +42,50 @@ struct SpineEndToEndTests {
         await receiver.stop()
     }
 
+    /// 700 entries wait at start, written moments before: they settle first, then are taken
+    /// oldest first in three batches, each read while the one before is stored. Bad posts in
+    /// the later batches are rejected, and the correction written last is stored after the
+    /// version it corrects (taken in name order, `p0-correction.md` came before `p0.md`).
+    @Test func a_backlog_of_several_batches_is_taken_whole_in_order() async throws {
+        let fixture = try EndToEndFixture("backlog-batches")
+        defer { fixture.remove() }
+        let receiver = try await LoopbackReceiver()
+        try fixture.writeConfiguration(webhooks: [("hook", receiver.url + "/hook")])
+        try FileManager.default.createDirectory(atPath: fixture.inbox, withIntermediateDirectories: true)
+        let bad: Set<Int> = [300, 650]
+        for number in 0..<700 {
+            if bad.contains(number) {
+                try fixture.dropRenamed("bad-\(number).md", "---\nid: Bad Id \(number)\n---\nTexte\n")
+            } else {
+                try fixture.dropRenamed("p\(number).md", EndToEndFixture.post(id: "p\(number)", number: number))
+            }
+        }
+        let correction = EndToEndFixture.post(id: "p0", number: 1000).replacingOccurrences(of: "id: p0\n", with: "id: p0\naction: update\n")
+        try fixture.dropRenamed("p0-correction.md", correction)
+        let daemon = try TrobadorDaemon(in: fixture.root)
+        defer { Task { await daemon.killNow() } }
+
+        #expect(await daemon.waitForLog(timeout: .seconds(90)) { $0.contains("event=accepted post=p0 file=archive/") && $0.contains("version=2") })
+        #expect(await receiver.wait(timeout: .seconds(60)) { requests in
+            Set(requests.compactMap(\.postID)).count == 698 && requests.contains { $0.postID == "p0" && $0.json?["version"] as? Int == 2 }
+        })
+        try await Task.sleep(for: .milliseconds(500))
+        let accepted = daemon.lines(event: "accepted")
+        #expect(accepted.count == 699)
+        // The correction is accepted after its first version, and sent after it if both went out.
+        let p0 = accepted.filter { $0.contains(" post=p0 ") }
+        #expect(p0.count == 2 && p0[0].contains("version=1") && p0[1].contains("version=2"))
+        let sentP0 = receiver.requests.filter { $0.postID == "p0" }.compactMap { $0.json?["version"] as? Int }
+        #expect(sentP0.last == 2 && sentP0.count <= 2)
+        #expect(receiver.requests.filter { $0.postID != "p0" }.count == 697)
+        #expect(daemon.lines(event: "rejected").count == 2, "\(daemon.lines(event: "rejected"))")
+        #expect(Set(bad.map { "bad-\($0).md" }).isSubset(of: Set((try? FileManager.default.contentsOfDirectory(atPath: fixture.rejected)) ?? [])))
+        #expect(fixture.archivedFiles().count == 699)
+        #expect(fixture.inboxEntries().isEmpty)
+        await daemon.killNow()
+        await receiver.stop()
+    }
+
     @Test func kill_9_while_delivering_then_restart_delivers_every_post() async throws {
         let fixture = try EndToEndFixture("kill9")
         defer { fixture.remove() }

@@ -74,7 +74,7 @@ public actor Intake {
                     settling.formUnion(await take(scan(), foldersOnly: false))
                 case .recheck:
                     recheckPending = false
-                    settling = await take(settling.sorted(), foldersOnly: false)
+                    settling = await take(oldestFirst(Array(settling)), foldersOnly: false)
                 }
                 scheduleRecheck()
             }
@@ -106,11 +106,20 @@ public actor Intake {
                 ready.append((name, kind))
             }
         }
-        var start = 0
-        while start < ready.count {
-            let end = min(ready.count, start + Self.batchSize)
-            await processBatch(Array(ready[start..<end]))
-            start = end
+        // Each batch is read while the one before it is stored: the reading is this actor's
+        // work, the storing mostly the database's (its writer thread, and the wait for the disk).
+        let batches = stride(from: 0, to: ready.count, by: Self.batchSize).map {
+            Array(ready[$0..<min(ready.count, $0 + Self.batchSize)])
+        }
+        var submissions = batches.first.map(read) ?? []
+        for index in batches.indices {
+            guard index + 1 < batches.count else {
+                await store(submissions)
+                break
+            }
+            async let next = read(batches[index + 1])
+            await store(submissions)
+            submissions = await next
         }
         return waiting
     }
@@ -118,6 +127,12 @@ public actor Intake {
     /// The inbox's entries, oldest change first.
     private func scan() -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: spool.inbox) else { return [] }
+        return oldestFirst(names)
+    }
+
+    /// Entries of the inbox, oldest change first (then by name), those gone left out: a post
+    /// and the correction written after it are taken in that order, in one batch or two.
+    private func oldestFirst(_ names: [String]) -> [String] {
         var entries: [(name: String, changed: Double)] = []
         for name in names where !Spool.isIgnored(name) {
             guard let changed = Spool.lastChange(at: spool.inbox + "/" + name) else { continue }
@@ -127,7 +142,8 @@ public actor Intake {
         return entries.map(\.name)
     }
 
-    private func processBatch(_ entries: [(name: String, kind: PostFileReader.Kind)]) async {
+    /// Reads and checks a batch of entries: what can be stored, the others moved to `rejected/`.
+    private func read(_ entries: [(name: String, kind: PostFileReader.Kind)]) -> [Submission] {
         var submissions: [Submission] = []
         for (name, kind) in entries {
             let path = spool.inbox + "/" + name
@@ -161,6 +177,11 @@ public actor Intake {
                 reject(name, error)
             }
         }
+        return submissions
+    }
+
+    /// Stores a batch in one transaction, then moves its entries out of the inbox and logs them.
+    private func store(_ submissions: [Submission]) async {
         guard !submissions.isEmpty else { return }
         var stamp = now()
         var results: [AcceptResult]
