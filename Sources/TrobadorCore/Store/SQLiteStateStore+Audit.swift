@@ -4,12 +4,12 @@ import GRDB
 /// The audit trail and the retractions scheduled by `retract_on_expiry`, written in the same
 /// transaction as the attempt's end.
 extension SQLiteStateStore {
-    /// The statement `recordAudit` runs.
+    /// The statement `recordAudit` runs: one row of values, which SQLite writes without the
+    /// statement journal and the lookup of the delivery that an `INSERT … SELECT` costs.
     static let insertAuditSQL = """
         INSERT INTO audit (at, delivery_id, attempt_id, post_id, version, channel, performed, attempt, outcome,
                            http_status, remote_id, remote_url, note, requests)
-        SELECT ?, d.id, ?, d.post_id, d.version, d.channel, ?, d.attempts, ?, ?, ?, ?, ?, ?
-        FROM deliveries d WHERE d.id = ?
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Appends the attempt's audit record with `statement` (`insertAuditSQL`, prepared on the
@@ -18,9 +18,9 @@ extension SQLiteStateStore {
     static func recordAudit(_ completion: AttemptCompletion, attemptID: Int64, with statement: Statement) throws {
         guard let audit = completion.audit else { return }
         try statement.run(
-            completion.finishedAt.millis, attemptID, audit.performed, completion.result.rawValue,
-            completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, SQLiteText(bytes: audit.requests.json),
-            completion.deliveryID)
+            completion.finishedAt.millis, completion.deliveryID, attemptID, completion.postID, completion.version,
+            completion.channel, audit.performed, completion.attempt, completion.result.rawValue,
+            completion.httpStatus, completion.receipt?.remoteID, completion.receipt?.url, audit.note, SQLiteText(bytes: audit.requests.json))
     }
 
     /// Keeps the channel's scheduled retraction in step with what is published there.

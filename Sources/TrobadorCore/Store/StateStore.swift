@@ -214,6 +214,10 @@ public struct AttemptCompletion: Sendable {
     }
 
     public var deliveryID: Int64
+    /// The delivery's post, version and channel, for the audit record.
+    public var postID: String
+    public var version: Int
+    public var channel: String
     /// The attempt's number and start. Its row in `attempts` is written once, with its end;
     /// until then the delivery's `in_flight` state is what says it may have gone out.
     public var attempt: Int
@@ -237,6 +241,9 @@ public struct AttemptCompletion: Sendable {
     ) {
         self.audit = audit
         self.deliveryID = claimed.deliveryID
+        self.postID = claimed.message.post.id
+        self.version = claimed.message.version
+        self.channel = claimed.message.channel
         self.attempt = claimed.message.attempt
         self.startedAt = claimed.startedAt
         self.finishedAt = finishedAt
