@@ -24,9 +24,10 @@ def say(message):
 
 
 def sizes(quick):
+    rounds = int(os.environ.get("BENCH_DRAIN_ROUNDS", "3"))
     if quick:
-        return {"drain": 1000, "latency": 100, "idle": 10, "backlog": 10000}
-    return {"drain": 10000, "latency": 1000, "idle": 60, "backlog": 100000}
+        return {"drain": 1000, "latency": 100, "idle": 10, "backlog": 10000, "rounds": rounds}
+    return {"drain": 10000, "latency": 1000, "idle": 60, "backlog": 100000, "rounds": rounds}
 
 
 def summarize(started, lines):
@@ -41,9 +42,11 @@ def summarize(started, lines):
     }
 
 
-def drain_trobador(args, work, receiver, count, idle_seconds):
+def drain_trobador(args, work, receiver, count, idle_seconds, name="drain"):
+    """A drain from a fresh spool and state under work/NAME; with idle_seconds None, only the
+    drain (a further round: no memory figures, no idle measure)."""
     say(f"drain: trobador, {count} posts in the inbox, 3 webhook channels")
-    daemon = Daemon(args.trobador, os.path.join(work, "drain"), [
+    daemon = Daemon(args.trobador, os.path.join(work, name), [
         ("c1", receiver.url("capture/c1")), ("c2", receiver.url("c2")), ("c3", receiver.url("c3"))])
     fill_inbox(daemon.inbox, "drain", count)
     receiver.reset()
@@ -53,6 +56,8 @@ def drain_trobador(args, work, receiver, count, idle_seconds):
         result = summarize(started, lines)
         result["cpu_seconds"] = daemon.cpu_seconds()
         result["ready"] = daemon.wait_for_event("ready")[0] - started
+        if idle_seconds is None:
+            return result
         time.sleep(5)  # the last completions are written; then the daemon is idle
         result["rss_after_drain"] = daemon.memory_mib("VmRSS")
         result["anon_after_drain"] = daemon.memory_mib("RssAnon")
@@ -198,15 +203,24 @@ def verdict(ok):
 
 def table(n, drain, apprise, curl, lat, backlog_result):
     idle = drain["idle"]
+    rounds = drain["rounds"]
+    seconds = statistics.median(own for own, _ in rounds)
+    curl_seconds = statistics.median(theirs for _, theirs in rounds)
+    # Rates are requests per second: the ratio of rates is the inverse ratio of times.
+    to_apprise = apprise["seconds"] / seconds
+    to_curl = statistics.median(theirs / own for own, theirs in rounds)
+    requests = 3 * n["drain"]
     rows = [
         ("Measure", "trobador", "Apprise", "curl --parallel", "Target", ""),
-        (f"Drain: {3 * n['drain']:,} requests, start to last at nginx (s)", f"{drain['seconds']:.2f}",
-         f"{apprise['seconds']:.2f}", f"{curl['seconds']:.2f}", "", ""),
-        ("Drain: requests per second", f"{drain['per_second']:,.0f}", f"{apprise['per_second']:,.0f}",
-         f"{curl['per_second']:,.0f}", "", ""),
-        ("Drain: trobador's rate ÷ this one", "1", f"{drain['per_second'] / apprise['per_second']:.1f}×",
-         f"{drain['per_second'] / curl['per_second']:.2f}×", "≥ 10× Apprise, ≥ 0.5× curl",
-         verdict(drain["per_second"] >= 10 * apprise["per_second"] and drain["per_second"] >= 0.5 * curl["per_second"])),
+        (f"Drain: {requests:,} requests, start to last at nginx (s); median of {len(rounds)}", f"{seconds:.2f}",
+         f"{apprise['seconds']:.2f} (one run)", f"{curl_seconds:.2f}", "", ""),
+        ("Drain: each round, trobador then curl (s)", ", ".join(f"{own:.2f}" for own, _ in rounds), "",
+         ", ".join(f"{theirs:.2f}" for _, theirs in rounds), "", ""),
+        ("Drain: requests per second", f"{requests / seconds:,.0f}", f"{apprise['per_second']:,.0f}",
+         f"{requests / curl_seconds:,.0f}", "", ""),
+        ("Drain: trobador's rate ÷ this one (curl: median of the rounds' ratios)", "1", f"{to_apprise:.1f}×",
+         f"{to_curl:.2f}× ({', '.join(f'{theirs / own:.2f}' for own, theirs in rounds)})", "≥ 10× Apprise, ≥ 0.5× curl",
+         verdict(to_apprise >= 10 and to_curl >= 0.5)),
         ("Drain: requests received / connections used", f"{drain['requests']:,} / {drain['connections']}",
          f"{apprise['requests']:,} / {apprise['connections']}", f"{curl['requests']:,} / {curl['connections']}", "", ""),
         ("Drain: mean request size at nginx (bytes)", f"{drain['bytes']:,.0f}", f"{apprise['bytes']:,.0f}",
@@ -272,6 +286,15 @@ def main():
         captured = captured_requests(receiver)
         apprise = drain_apprise(work, receiver, captured)
         curl = drain_curl(work, receiver, captured)
+        # Further rounds of the two short drains, each trobador drain followed by curl's: on a
+        # shared machine one 5-second drain can take half as long again as the next; the
+        # table gives the median of each, and each ratio to curl is of a pair run side by side.
+        rounds = [(drain["seconds"], curl["seconds"])]
+        for number in range(2, n["rounds"] + 1):
+            say(f"drain: round {number} of {n['rounds']}")
+            again = drain_trobador(args, work, receiver, n["drain"], None, name=f"drain-{number}")
+            rounds.append((again["seconds"], drain_curl(work, receiver, captured)["seconds"]))
+        drain["rounds"] = rounds
         lat = latency(args, work, receiver, n["latency"])
         backlog_result = backlog(args, work, receiver, n["backlog"])
         with open(os.path.join(work, "results.json"), "w") as out:
