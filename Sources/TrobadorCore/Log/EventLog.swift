@@ -53,8 +53,8 @@ public final class EventLog: Sendable {
             func redacted(_ text: String) -> String {
                 text.redacting(secrets.map { ($0, "***") })
             }
-            var text = ""
-            var fileText = ""
+            var streamed = ""
+            var filed = ""
             for event in events where event.level >= state.minimumLevel {
                 var line = redacted(state.formatter.line(for: event))
                 let fields = journal == nil ? [] : event.fields.map { field -> (key: String, value: String) in
@@ -66,13 +66,13 @@ public final class EventLog: Sendable {
                 let journaled = journal?.send(message: line, priority: event.level.syslogPriority, fields: fields) ?? false
                 line += "\n"
                 if !journaled {
-                    if syslogPrefix { text += "<\(event.level.syslogPriority)>" }
-                    text += line
+                    if syslogPrefix { streamed += "<\(event.level.syslogPriority)>" }
+                    streamed += line
                 }
-                if state.fileDescriptor >= 0 { fileText += line }
+                if state.fileDescriptor >= 0 { filed += line }
             }
-            if !text.isEmpty { Self.writeAll(standardError, text) }
-            if !fileText.isEmpty { Self.writeAll(state.fileDescriptor, fileText) }
+            if !streamed.isEmpty { Self.writeAll(standardError, streamed) }
+            if !filed.isEmpty { Self.writeAll(state.fileDescriptor, filed) }
         }
     }
 
