@@ -58,8 +58,9 @@ struct LogFormatTests {
     }
 
     @Test func a_batch_of_lines_is_one_write_in_order_below_the_level_left_out() throws {
+        // A socket that keeps each write a message of its own: one read returns one write.
         var ends: [Int32] = [0, 0]
-        #expect(pipe(&ends) == 0)
+        #expect(socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue), 0, &ends) == 0)
         defer { close(ends[0]) }
         let path = NSTemporaryDirectory() + "/batch-\(UUID().uuidString).log"
         defer { unlink(path) }
@@ -70,7 +71,7 @@ struct LogFormatTests {
             LogEvent(.retrying, level: .warning, time: Self.time, post: "p2", channel: "c2", error: "timeout"),
         ])
         close(ends[1])
-        // Both lines come out of the pipe in the first read: one write put them there.
+        // Both lines come in the first message: one write put them there.
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = read(ends[0], &buffer, buffer.count)
         let streamed = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)

@@ -156,7 +156,7 @@ public actor DeliveryEngine {
                 }
                 // What the ends say of their channels is taken before the claims start (a probe
                 // follows the breaker's state as the ends left it); their log lines are written
-                // after, one write each, so as not to hold back the requests the step claimed.
+                // after, in one write, so as not to hold back the requests the step claimed.
                 let transitions = settleEnds(ends, completions, at: stamp)
                 for (channel, _) in claims {
                     start(result.claimed[channel] ?? ClaimBatch(), on: channel, as: laneStates[channel], at: stamp, in: &group)
