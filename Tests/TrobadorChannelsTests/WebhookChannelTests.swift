@@ -92,6 +92,17 @@ struct WebhookChannelTests {
         }
     }
 
+    @Test func a_receipt_is_read_from_a_JSON_object_answer_and_nothing_else() {
+        func receipt(_ body: String) -> Receipt {
+            WebhookAdapter.receipt(HTTPResponse(status: 200, headers: [], body: Array(body.utf8)))
+        }
+        #expect(receipt(" \n{\"id\": 42, \"url\": \"https://example.org/42\"}") == Receipt(remoteID: "42", url: "https://example.org/42"))
+        #expect(receipt("{\"id\":\"abc\"}").remoteID == "abc")
+        for answer in ["", "OK", "[{\"id\":1}]", "{not json", "\"id\""] {
+            #expect(receipt(answer) == Receipt(), "\(answer)")
+        }
+    }
+
     @Test func sends_a_webhook_id_even_without_a_secret_and_no_signature() async throws {
         let receiver = try await LoopbackReceiver()
         let adapter = try Self.adapter(url: receiver.url)

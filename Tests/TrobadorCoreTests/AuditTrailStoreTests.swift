@@ -89,6 +89,27 @@ struct AuditTrailStoreTests {
         #expect(try JSONDecoder().decode([SentRequest].self, from: Data(written)) == records)
     }
 
+    @Test func a_request_recorded_from_its_bytes_is_written_as_the_SentRequest_it_stands_for() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let redactions = SentRequest.redactions(for: ["SECRET-TOKEN"])
+        let requests = [
+            // A text body holding the secret, accents, an emoji, quotes and a control character.
+            HTTPRequest(method: "POST", url: "http://127.0.0.1:9/hook?token=SECRET-TOKEN", headers: [("Content-Type", "application/json")],
+                        body: Array("{\"text\":\"Fête \\\"SECRET-TOKEN\\\" 🎉\u{1}\"}".utf8)),
+            // Bytes that are not UTF-8 under a textual type: summarised, not kept.
+            HTTPRequest(method: "POST", url: "http://127.0.0.1:9/hook", headers: [("Content-Type", "text/plain")], body: [0x46, 0xC3, 0x28]),
+            HTTPRequest(method: "DELETE", url: "http://127.0.0.1:9/hook/1"),
+        ]
+        let recorded = requests.map { RecordedRequest($0, status: 200, error: nil, redactions: redactions) }
+        let sent = recorded.map(\.sent)
+        #expect(sent[0].body == "{\"text\":\"Fête \\\"***\\\" 🎉\u{1}\"}")
+        #expect(sent[0].url == "http://127.0.0.1:9/hook?token=***")
+        #expect(sent[1].body == nil && sent[1].bodySummary?.hasPrefix("3 bytes of text/plain, sha256 ") == true)
+        #expect(sent == requests.map { SentRequest($0, status: 200, error: nil, secrets: ["SECRET-TOKEN"]) })
+        #expect(SentRequests(recorded: recorded).json == Array(try encoder.encode(sent)))
+    }
+
     @Test func a_scheduled_retraction_becomes_a_retraction_version_once_due_and_not_before() async throws {
         let directory = try TemporaryDirectory("expiry")
         defer { directory.remove() }

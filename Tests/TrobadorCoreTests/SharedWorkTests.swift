@@ -110,11 +110,17 @@ struct SharedWorkTests {
         for (text, secret) in cases {
             let redacted = text.redacting([(secret, "***")])
             #expect(redacted == text.replacingOccurrences(of: secret, with: "***"), "\(text)")
+            #expect(Array(text.utf8).redacting([(secret, "***")]) == Array(redacted.utf8), "the bytes of \(text)")
             #expect(text.holds(secret) == text.contains(secret))
             #expect(!redacted.holds(secret) || secret == "aaa")
         }
         #expect("aaaa".redacting([("aaa", "***")]) == "***a")
         #expect(!"any text".holds("") && "any text".redacting([("", "***")]) == "any text")
+        // Several secrets, the longest first, each replaced in what the one before left.
+        let redactions = [("https://h.example/s3cr3t", "https://h.example/***"), ("s3cr3t", "***")]
+        let text = "url https://h.example/s3cr3t, key s3cr3t, é"
+        #expect(text.redacting(redactions) == "url https://h.example/***, key ***, é")
+        #expect(Array(text.utf8).redacting(redactions) == Array(text.redacting(redactions).utf8))
     }
 
     @Test func header_names_match_without_regard_to_case_and_only_letters_fold() {

@@ -45,7 +45,7 @@ enum BlueskyAnswer {
     }
 
     static func json(_ response: HTTPResponse) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        ResponseJSON.object(response.body)
     }
 }
 

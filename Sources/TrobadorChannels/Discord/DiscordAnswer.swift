@@ -103,7 +103,7 @@ enum DiscordAnswer {
     }
 
     private static func json(_ response: HTTPResponse) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        ResponseJSON.object(response.body)
     }
 
     private static func format(_ duration: Duration) -> String {

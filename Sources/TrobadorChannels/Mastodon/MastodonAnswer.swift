@@ -35,7 +35,7 @@ enum MastodonAnswer {
     }
 
     static func json(_ response: HTTPResponse) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        ResponseJSON.object(response.body)
     }
 
     /// A Status or MediaAttachment's `id` (a string of digits in Mastodon's API).

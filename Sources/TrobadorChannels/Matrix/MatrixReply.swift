@@ -12,7 +12,7 @@ struct MatrixReply: Sendable {
     var retryAfterMilliseconds: Int?
 
     init?(_ body: [UInt8]) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
+        guard let object = ResponseJSON.object(body) else { return nil }
         eventID = object["event_id"] as? String
         contentURI = object["content_uri"] as? String
         errcode = object["errcode"] as? String

@@ -58,6 +58,6 @@ enum NtfyAnswer {
     }
 
     private static func json(_ response: HTTPResponse) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        ResponseJSON.object(response.body)
     }
 }

@@ -18,7 +18,7 @@ struct TelegramReply: Sendable {
     var migrateToChatID: Int64?
 
     init?(_ body: [UInt8]) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+        guard let object = ResponseJSON.object(body),
               let ok = object["ok"] as? Bool else { return nil }
         self.ok = ok
         if let result = object["result"] as? [String: Any] {

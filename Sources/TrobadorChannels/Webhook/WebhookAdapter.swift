@@ -39,7 +39,7 @@ struct WebhookAdapter: ChannelAdapter {
 
     /// A receiver that answers `{"id": ...}` gives the remote id.
     static func receipt(_ response: HTTPResponse) -> Receipt {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
+        guard let object = ResponseJSON.object(response.body) else {
             return Receipt()
         }
         let id: String? = switch object["id"] {

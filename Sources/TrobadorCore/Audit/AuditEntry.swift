@@ -33,14 +33,21 @@ public struct AuditEntry: Sendable, Equatable {
 /// the engine between two steps or inside the write transaction that intake and delivery all
 /// wait on.
 struct SentRequests: Sendable, Equatable {
-    let all: [SentRequest]
+    private let recorded: [RecordedRequest]
     let json: [UInt8]
 
+    var all: [SentRequest] { recorded.map(\.sent) }
+    var isEmpty: Bool { recorded.isEmpty }
+
     init(_ all: [SentRequest]) {
-        self.all = all
+        self.init(recorded: all.map(RecordedRequest.init))
+    }
+
+    init(recorded: [RecordedRequest]) {
+        self.recorded = recorded
         var out: [UInt8] = [UInt8(ascii: "[")]
-        out.reserveCapacity(all.reduce(256) { $0 + ($1.body?.utf8.count ?? 0) + 512 })
-        for (index, request) in all.enumerated() {
+        out.reserveCapacity(recorded.reduce(256) { $0 + ($1.text?.count ?? 0) + 512 })
+        for (index, request) in recorded.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             request.appendJSON(to: &out)
         }

@@ -29,18 +29,18 @@ public struct RecordingHTTPClient: HTTPClient {
 /// The requests of one attempt, redacted as they are recorded.
 final class SentRequestRecorder: Sendable {
     private let redactions: [(secret: String, shown: String)]
-    private let requests = Mutex<[SentRequest]>([])
+    private let requests = Mutex<[RecordedRequest]>([])
 
     init(redactions: [(secret: String, shown: String)]) {
         self.redactions = redactions
     }
 
     func add(_ request: HTTPRequest, status: Int?, error: String?) {
-        let sent = SentRequest(request, status: status, error: error, redactions: redactions)
+        let sent = RecordedRequest(request, status: status, error: error, redactions: redactions)
         requests.withLock { $0.append(sent) }
     }
 
-    var recorded: SentRequests { SentRequests(requests.withLock { $0 }) }
+    var recorded: SentRequests { SentRequests(recorded: requests.withLock { $0 }) }
 
     /// Runs `operation` with this recorder collecting what `RecordingHTTPClient` sends.
     func recording<Result: Sendable>(_ operation: () async -> Result) async -> Result {

@@ -96,7 +96,7 @@ struct AttemptEnding: Sendable {
                 }
             }
             // An attempt that sent nothing and failed (a refusal before any request) leaves no audit record.
-            if sent.all.isEmpty, record.result != .delivered { record.audit = nil }
+            if sent.isEmpty, record.result != .delivered { record.audit = nil }
         }
         return (record, event)
     }

@@ -80,47 +80,50 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     /// would copy the whole document again for every string added).
     public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         var text = text
-        text.withUTF8 { bytes in
-            out.append(UInt8(ascii: "\""))
-            let raw = UnsafeRawBufferPointer(bytes)
-            var run = 0
-            var index = 0
-            while index < bytes.count {
-                if index + 8 <= bytes.count, !mayNeedEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                    index += 8
+        text.withUTF8 { appendQuoted(utf8: $0, to: &out) }
+    }
+
+    /// Appends the text whose valid UTF-8 `bytes` are as a JSON string literal (see above).
+    static func appendQuoted(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let raw = UnsafeRawBufferPointer(bytes)
+        var run = 0
+        var index = 0
+        while index < bytes.count {
+            if index + 8 <= bytes.count, !mayNeedEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
+            }
+            let end = min(index + 8, bytes.count)
+            while index < end {
+                let byte = bytes[index]
+                // The letter after `\`, or nil for a control character without one (`\u00XX`).
+                let letter: UInt8?
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): letter = byte
+                case UInt8(ascii: "\n"): letter = UInt8(ascii: "n")
+                case UInt8(ascii: "\r"): letter = UInt8(ascii: "r")
+                case UInt8(ascii: "\t"): letter = UInt8(ascii: "t")
+                case 0..<0x20: letter = nil
+                default:
+                    index += 1
                     continue
                 }
-                let end = min(index + 8, bytes.count)
-                while index < end {
-                    let byte = bytes[index]
-                    // The letter after `\`, or nil for a control character without one (`\u00XX`).
-                    let letter: UInt8?
-                    switch byte {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): letter = byte
-                    case UInt8(ascii: "\n"): letter = UInt8(ascii: "n")
-                    case UInt8(ascii: "\r"): letter = UInt8(ascii: "r")
-                    case UInt8(ascii: "\t"): letter = UInt8(ascii: "t")
-                    case 0..<0x20: letter = nil
-                    default:
-                        index += 1
-                        continue
-                    }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
-                    index += 1
-                    run = index
-                    out.append(UInt8(ascii: "\\"))
-                    if let letter {
-                        out.append(letter)
-                    } else {
-                        out.append(contentsOf: "u00".utf8)
-                        out.append(hexDigits[Int(byte >> 4)])
-                        out.append(hexDigits[Int(byte & 0xF)])
-                    }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                index += 1
+                run = index
+                out.append(UInt8(ascii: "\\"))
+                if let letter {
+                    out.append(letter)
+                } else {
+                    out.append(contentsOf: "u00".utf8)
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0xF)])
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
-            out.append(UInt8(ascii: "\""))
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Whether one of the eight bytes of `word` is below 0x20, `"` or `\` (false means none
