@@ -123,6 +123,48 @@ struct SharedWorkTests {
         #expect(Array(text.utf8).redacting(redactions) == Array(text.redacting(redactions).utf8))
     }
 
+    @Test func utf8_is_validated_as_the_standard_library_validates_it() {
+        func agree(_ bytes: [UInt8]) -> Bool {
+            bytes.withUnsafeBufferPointer(UTF8Validation.isValid) == (String(validating: bytes, as: UTF8.self) != nil)
+        }
+        let text = Array("{\"title\":\"Fête de la musique à Montpellier 🎉\",\"lang\":\"oc\"} ".utf8)
+        #expect(text.withUnsafeBufferPointer(UTF8Validation.isValid))
+        // Every boundary of table 3-7, alone and after eight ASCII bytes (the word-wise path).
+        let edges: [[UInt8]] = [
+            [0x7F], [0x80], [0xC1, 0xBF], [0xC2, 0x80], [0xDF, 0xBF], [0xDF, 0xC0], [0xE0, 0x9F, 0x80], [0xE0, 0xA0, 0x80],
+            [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBF], [0xF0, 0x8F, 0x80, 0x80], [0xF0, 0x90, 0x80, 0x80],
+            [0xF4, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xE2, 0x82], [0xF0, 0x9F, 0x8E],
+            [0xE2, 0x28, 0xA1], [0xF0, 0x9F, 0x28, 0x89],
+        ]
+        for edge in edges {
+            #expect(agree(edge), "\(edge)")
+            #expect(agree(Array("abcdefgh".utf8) + edge + Array("ij".utf8)), "\(edge) inside text")
+        }
+        // Random bytes, mostly ASCII as bodies are, and slices of valid text cut anywhere.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                Bool.random(using: &generator) ? UInt8.random(in: 0x20...0x7E, using: &generator) : UInt8.random(in: 0...255, using: &generator)
+            }
+            #expect(agree(bytes), "\(bytes)")
+            let cut = Int.random(in: 0...text.count, using: &generator)
+            #expect(agree(Array(text[..<cut])) && agree(Array(text[cut...])), "cut at \(cut)")
+        }
+    }
+
+    @Test func json_strings_escape_what_json_requires_wherever_it_falls_in_a_word() {
+        // Each byte to escape at every offset of an eight-byte word, alone and after another one.
+        for special in ["\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}"] {
+            for offset in 0..<17 {
+                let text = String(repeating: "é", count: offset / 2) + String(repeating: "a", count: offset % 2) + special + "b" + special + " ~\u{7F}"
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.withoutEscapingSlashes]
+                let expected = String(decoding: try! encoder.encode(text), as: UTF8.self)
+                #expect(JSONValue.quoted(text) == expected, "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test func header_names_match_without_regard_to_case_and_only_letters_fold() {
         #expect("content-type".isSameHeaderName(as: "Content-Type"))
         #expect("WEBHOOK-ID".isSameHeaderName(as: "webhook-id"))

@@ -91,7 +91,7 @@ struct RecordedRequest: Sendable, Equatable {
         var summary: String? = nil
         if request.body.isEmpty {
             text = nil
-        } else if textual, request.body.count <= SentRequest.largestKeptBody, (try? UTF8Span(validating: request.body.span)) != nil {
+        } else if textual, request.body.count <= SentRequest.largestKeptBody, request.body.withUnsafeBufferPointer(UTF8Validation.isValid) {
             text = request.body.redacting(redactions)
         } else {
             text = nil

@@ -90,51 +90,55 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
         var run = 0
         var index = 0
         while index < bytes.count {
-            if index + 8 <= bytes.count, !mayNeedEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                index += 8
-                continue
-            }
-            let end = min(index + 8, bytes.count)
-            while index < end {
-                let byte = bytes[index]
-                // The letter after `\`, or nil for a control character without one (`\u00XX`).
-                let letter: UInt8?
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): letter = byte
-                case UInt8(ascii: "\n"): letter = UInt8(ascii: "n")
-                case UInt8(ascii: "\r"): letter = UInt8(ascii: "r")
-                case UInt8(ascii: "\t"): letter = UInt8(ascii: "t")
-                case 0..<0x20: letter = nil
-                default:
-                    index += 1
+            if index + 8 <= bytes.count {
+                let flags = escapeFlags(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                if flags == 0 {
+                    index += 8
                     continue
                 }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                // Straight to the first byte to escape: the lowest flag is always a true one.
+                index += flags.trailingZeroBitCount / 8
+            }
+            let byte = bytes[index]
+            // The letter after `\`, or nil for a control character without one (`\u00XX`).
+            let letter: UInt8?
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): letter = byte
+            case UInt8(ascii: "\n"): letter = UInt8(ascii: "n")
+            case UInt8(ascii: "\r"): letter = UInt8(ascii: "r")
+            case UInt8(ascii: "\t"): letter = UInt8(ascii: "t")
+            case 0..<0x20: letter = nil
+            default:
                 index += 1
-                run = index
-                out.append(UInt8(ascii: "\\"))
-                if let letter {
-                    out.append(letter)
-                } else {
-                    out.append(contentsOf: "u00".utf8)
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0xF)])
-                }
+                continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+            index += 1
+            run = index
+            out.append(UInt8(ascii: "\\"))
+            if let letter {
+                out.append(letter)
+            } else {
+                out.append(contentsOf: "u00".utf8)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0xF)])
             }
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Whether one of the eight bytes of `word` is below 0x20, `"` or `\` (false means none
-    /// is): "has a byte less than n" is `(x - n·0x01…) & ~x & 0x80…`, and equality is a zero
-    /// byte of `x ^ c·0x01…`.
+    /// The high bit of each of the eight bytes of `word` (read little-endian: the first byte is
+    /// the lowest) that may be below 0x20, `"` or `\`; zero when none is. "Has a byte less
+    /// than n" is `(x - n·0x01…) & ~x & 0x80…`, and equality is a zero byte of `x ^ c·0x01…`.
+    /// A borrow only runs upwards from a byte that is truly below, so a flag may be false only
+    /// above a true one: the lowest flag is exact.
     @inline(__always)
-    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+    private static func escapeFlags(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasByteBelow(_ x: UInt64, _ n: UInt64) -> Bool { (x &- ones &* n) & ~x & highs != 0 }
-        return hasByteBelow(word, 0x20) || hasByteBelow(word ^ (ones &* 0x22), 1) || hasByteBelow(word ^ (ones &* 0x5C), 1)
+        func below(_ x: UInt64, _ n: UInt64) -> UInt64 { (x &- ones &* n) & ~x & highs }
+        return below(word, 0x20) | below(word ^ (ones &* 0x22), 1) | below(word ^ (ones &* 0x5C), 1)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
