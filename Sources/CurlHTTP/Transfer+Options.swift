@@ -68,55 +68,70 @@ extension Transfer {
         func has(_ name: String) -> Bool {
             headers.contains { $0.name.isSameHeaderName(as: name) }
         }
-        var lines = headers.map { header in
-            // "Name:" would remove a header; "Name;" is libcurl's way to send an empty value.
-            header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
-        }
-        // The request goes out exactly as described: no 100-continue round trip, and no
-        // form Content-Type that libcurl would otherwise add to any body.
-        if !has("expect") { lines.append("Expect:") }
-        if sendsBody && !has("content-type") { lines.append("Content-Type:") }
-
-        for line in lines {
-            guard let extended = curl_slist_append(headerList, line) else {
+        // Each line made in one buffer, which libcurl copies: no string per header.
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        func add(_ name: String, _ separator: StaticString, _ value: String) throws(HTTPError) {
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: name.utf8)
+            separator.withUTF8Buffer { line.append(contentsOf: $0) }
+            line.append(contentsOf: value.utf8)
+            line.append(0)
+            let extended = line.withUnsafeBytes { curl_slist_append(headerList, $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            guard let extended else {
                 throw HTTPError(kind: .transport, message: "curl_slist_append failed (out of memory?)")
             }
             headerList = extended
         }
+        for header in headers {
+            // "Name:" would remove a header; "Name;" is libcurl's way to send an empty value.
+            try add(header.name, header.value.isEmpty ? ";" : ": ", header.value)
+        }
+        // The request goes out exactly as described: no 100-continue round trip, and no
+        // form Content-Type that libcurl would otherwise add to any body.
+        if !has("expect") { try add("Expect", ":", "") }
+        if sendsBody && !has("content-type") { try add("Content-Type", ":", "") }
         try setOption(CURLOPT_HTTPHEADER, pointer: UnsafeMutableRawPointer(headerList))
     }
 
     /// Refuses what libcurl would silently truncate (NUL) or what would inject extra
-    /// header lines or a second request (CR, LF).
+    /// header lines or a second request (CR, LF). Read as bytes: every request goes through.
     private static func validate(_ request: HTTPRequest) throws(HTTPError) {
-        guard !request.method.isEmpty, request.method.utf8.allSatisfy(isTokenByte) else {
+        guard isToken(request.method) else {
             throw HTTPError(kind: .invalidRequest, message: "invalid HTTP method \"\(request.method)\"")
         }
-        guard !request.url.utf8.contains(where: isLineBreakOrNul) else {
+        guard !hasLineBreakOrNul(request.url) else {
             throw HTTPError(kind: .invalidRequest, message: "URL contains a line break or NUL byte")
         }
         for header in request.headers {
-            guard !header.name.isEmpty, header.name.utf8.allSatisfy(isTokenByte) else {
+            guard isToken(header.name) else {
                 throw HTTPError(kind: .invalidRequest, message: "invalid header name \"\(header.name)\"")
             }
-            guard !header.value.utf8.contains(where: isLineBreakOrNul) else {
+            guard !hasLineBreakOrNul(header.value) else {
                 throw HTTPError(kind: .invalidRequest, message: "header \(header.name) contains a line break or NUL byte")
             }
         }
     }
 
-    /// RFC 9110 `tchar`.
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    /// Whether `text` is an RFC 9110 `token`: one or more `tchar`.
+    private static func isToken(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            !bytes.isEmpty && bytes.allSatisfy { byte in byte < 128 && tokenBytes & (1 << UInt128(byte)) != 0 }
         }
     }
 
-    private static func isLineBreakOrNul(_ byte: UInt8) -> Bool {
-        byte == 0 || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
+    /// RFC 9110 `tchar`: the bit of each of its ASCII bytes.
+    private static let tokenBytes: UInt128 = {
+        let allowed = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+        return allowed.utf8.reduce(UInt128(0)) { $0 | 1 << UInt128($1) }
+    }()
+
+    private static func hasLineBreakOrNul(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.contains { $0 == 0 || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+        }
     }
 
     /// libcurl's millisecond options, where 0 means "no timeout": round up, at least 1 ms.

@@ -52,6 +52,25 @@ import Testing
         #expect(error?.message.contains("X-Note") == true)
     }
 
+    /// Methods and header names are RFC 9110 tokens; anything else is refused before sending,
+    /// and every `tchar` passes.
+    @Test func methods_and_header_names_must_be_tokens() async throws {
+        let client = CurlHTTPClient()
+        defer { client.shutdown() }
+        for method in ["GE T", "", "PÖST", "GET\u{0}", "(GET)"] {
+            let error = await sendExpectingError(client, HTTPRequest(method: method, url: "http://127.0.0.1:1/"))
+            #expect(error?.kind == .invalidRequest && error?.message.hasPrefix("invalid HTTP method") == true, "\(method)")
+        }
+        for name in ["X Note", "", "Clé", "X:Note", "X-Note\u{7F}", "X@Note", "{X}"] {
+            let error = await sendExpectingError(client, HTTPRequest(url: "http://127.0.0.1:1/", headers: [(name: name, value: "1")]))
+            #expect(error?.kind == .invalidRequest && error?.message.hasPrefix("invalid header name") == true, "\(name)")
+        }
+        // A name of every tchar gets past the check: the request fails only at the closed port.
+        let name = "!#$%&'*+-.^_`|~09AZaz"
+        let error = await sendExpectingError(client, HTTPRequest(url: "http://127.0.0.1:1/", headers: [(name: name, value: "")]))
+        #expect(error?.kind != .invalidRequest, "\(String(describing: error))")
+    }
+
     @Test func announced_body_over_the_cap_is_refused() async throws {
         let client = CurlHTTPClient(maxResponseBodySize: 64 * 1024)
         defer { client.shutdown() }

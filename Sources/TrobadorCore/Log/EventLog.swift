@@ -49,9 +49,9 @@ public final class EventLog: Sendable {
     /// one system call, not one each, and stay together.
     public func log<Events: Collection<LogEvent>>(_ events: Events) {
         state.withLock { state in
-            let secrets = state.secrets
+            let redactions = state.secrets.map { ($0, "***") }
             func redacted(_ text: String) -> String {
-                text.redacting(secrets.map { ($0, "***") })
+                text.redacting(redactions)
             }
             var streamed = ""
             var filed = ""

@@ -79,23 +79,28 @@ public struct LogEvent: Sendable {
 
     /// The keys and values in SPEC order, values as text, numbers unquoted.
     var fields: [(key: String, value: LogValue)] {
-        var fields: [(String, LogValue)] = [
-            ("ts", .text(LogEvent.timestamp(time))),
-            ("level", .text(level.rawValue)),
-            ("event", .text(event.rawValue)),
-        ]
-        if let post { fields.append(("post", .text(post))) }
-        if let channel { fields.append(("channel", .text(channel))) }
-        if let file { fields.append(("file", .text(file))) }
-        if let attempt { fields.append(("attempt", .number(attempt))) }
-        if let http { fields.append(("http", .number(http))) }
-        if let milliseconds { fields.append(("ms", .number(milliseconds))) }
-        if let remoteID { fields.append(("remote_id", .text(remoteID))) }
-        if let url { fields.append(("url", .text(url))) }
-        if let nextIn { fields.append(("next_in", .text(LogEvent.shortDuration(nextIn)))) }
-        if let error { fields.append(("error", .text(error))) }
-        for (key, value) in extra { fields.append((key, .text(value))) }
+        var fields: [(key: String, value: LogValue)] = []
+        forEachField { fields.append(($0, $1)) }
         return fields
+    }
+
+    /// Hands over `fields` one by one: a line is written for every attempt, and the array of
+    /// them cost a quarter of writing it.
+    func forEachField(_ body: (String, LogValue) -> Void) {
+        body("ts", .text(LogEvent.timestamp(time)))
+        body("level", .text(level.rawValue))
+        body("event", .text(event.rawValue))
+        if let post { body("post", .text(post)) }
+        if let channel { body("channel", .text(channel)) }
+        if let file { body("file", .text(file)) }
+        if let attempt { body("attempt", .number(attempt)) }
+        if let http { body("http", .number(http)) }
+        if let milliseconds { body("ms", .number(milliseconds)) }
+        if let remoteID { body("remote_id", .text(remoteID)) }
+        if let url { body("url", .text(url)) }
+        if let nextIn { body("next_in", .text(LogEvent.shortDuration(nextIn))) }
+        if let error { body("error", .text(error)) }
+        for (key, value) in extra { body(key, .text(value)) }
     }
 
     /// `2026-06-21T08:00:00.412Z`

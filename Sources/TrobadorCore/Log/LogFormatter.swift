@@ -14,7 +14,7 @@ struct LogFormatter: Sendable {
     private func logfmt(_ event: LogEvent) -> String {
         var line: [UInt8] = []
         line.reserveCapacity(192)
-        for (key, value) in event.fields {
+        event.forEachField { key, value in
             if !line.isEmpty { line.append(UInt8(ascii: " ")) }
             line.append(contentsOf: key.utf8)
             line.append(UInt8(ascii: "="))

@@ -3,7 +3,8 @@ import Crypto
 /// SHA-256 in lowercase hexadecimal, as stored and shown.
 public enum ContentHash {
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).hexString
+        // Through the digest's bytes: iterating the digest as a sequence cost more than the hash.
+        SHA256.hash(data: bytes).withUnsafeBytes { $0.hexString }
     }
 }
 
