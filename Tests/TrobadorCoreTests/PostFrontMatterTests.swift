@@ -156,6 +156,36 @@ import Testing
         #expect(post.translations["oc"]?.title == "*Fèsta* & musica")
     }
 
+    /// The split as the specification words it, line by line over the whole file: the byte
+    /// reading that stops at the closing fence must cut every file the same way.
+    @Test func the_split_agrees_with_a_line_by_line_reading_on_every_edge() throws {
+        func reference(_ text: String) -> FrontMatter? {
+            // Lines cut at each "\n" byte and read as scalars: as Characters, "\r\n" is one.
+            let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            func isFence(_ line: String) -> Bool {
+                line.unicodeScalars.starts(with: "---".unicodeScalars)
+                    && line.unicodeScalars.dropFirst(3).allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
+            }
+            guard isFence(lines[0]) else { return FrontMatter(yaml: nil, firstLine: 1, body: text, bodyLine: 1) }
+            guard let closing = lines.indices.dropFirst().first(where: { isFence(lines[$0]) }) else { return nil }
+            var bodyIndex = closing + 1
+            if bodyIndex < lines.count - 1, lines[bodyIndex].unicodeScalars.allSatisfy({ $0 == "\r" }) { bodyIndex += 1 }
+            return FrontMatter(
+                yaml: lines[1..<closing].map { $0 + "\n" }.joined(), firstLine: 2,
+                body: bodyIndex < lines.count ? lines[bodyIndex...].joined(separator: "\n") : "", bodyLine: bodyIndex + 1)
+        }
+        let files = [
+            "", "---", "---\n", "---\n---", "---\n---\n", "---\n---\n\n", "---\n---\n\nbody", "---\n---\nbody\n",
+            "---\r\ntitle: Fête\r\n---\r\n\r\nCorps 🎉\r\n", "---  \na: b\n--- \t\n\n\nx", "---\na\n---x\n---\nbody",
+            "text\n---\n", "---\na: é\n---\n\r\n\r\nrest", "---\na: 1\n", "--\n---\n", "---\n\n---\n\n", "---\na\n---\n\r",
+        ]
+        for file in files {
+            let expected = reference(file)
+            let split = try? FrontMatter.split(file)
+            #expect(split == expected, "\(file.debugDescription)")
+        }
+    }
+
     @Test func one_blank_line_after_the_front_matter_is_dropped_and_the_rest_kept() throws {
         let post = try parsePost("---\ntitle: Un\n---\n\n\n**Texte**  \nsuite\n")
         #expect(post.body == "\n**Texte**  \nsuite\n")

@@ -12,49 +12,55 @@ struct FrontMatter: Sendable, Equatable {
     /// Line of the file where the body starts, for messages about the body.
     var bodyLine: Int
 
-    /// Splits `text`. Throws when the front matter is opened and never closed.
+    /// Splits `text`. Throws when the front matter is opened and never closed. Reads lines as
+    /// bytes up to the closing fence only: the body is taken whole, not cut into lines.
     static func split(_ text: String) throws(PostRejection) -> FrontMatter {
-        let lines = lineRanges(of: text)
-        guard isFence(text[lines[0]]) else {
-            return FrontMatter(yaml: nil, firstLine: 1, body: text, bodyLine: 1)
+        let utf8 = text.utf8
+        /// Where the line starting at `start` ends: its `\n`, or the end of the text.
+        func lineEnd(from start: String.Index) -> String.Index {
+            utf8[start...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
         }
-        guard let closing = lines.indices.dropFirst().first(where: { isFence(text[lines[$0]]) }) else {
-            throw PostRejection(PostProblem(
-                line: 1, column: 1,
-                message: "the front matter opened by the \"---\" on line 1 is never closed",
-                hint: "Add a line with only \"---\" after the last field (such as title: or tags:), before the text of the post."
-            ))
+        /// The start of the line after the one ending at `end`; nil after the last line.
+        func lineStart(after end: String.Index) -> String.Index? {
+            end == utf8.endIndex ? nil : utf8.index(after: end)
+        }
+        let firstEnd = lineEnd(from: utf8.startIndex)
+        guard isFence(utf8[..<firstEnd]) else { return FrontMatter(yaml: nil, firstLine: 1, body: text, bodyLine: 1) }
+        guard let yamlStart = lineStart(after: firstEnd) else { throw Self.neverClosed }
+        // The closing fence: its start, its end and its line's index (0-based).
+        var line = 1
+        var start = yamlStart
+        var end = lineEnd(from: start)
+        while !isFence(utf8[start..<end]) {
+            guard let next = lineStart(after: end) else { throw Self.neverClosed }
+            (start, end, line) = (next, lineEnd(from: next), line + 1)
         }
         // Up to the closing fence, keeping the last line's newline (a block scalar ends with it).
-        let yaml = String(text[lines[1].lowerBound..<lines[closing].lowerBound])
-        // Line numbers are 1-based: the closing fence is on line closing + 1.
-        var bodyIndex = closing + 1
-        // One blank line between the closing fence and the text is layout, not content.
-        if bodyIndex < lines.count - 1, text[lines[bodyIndex]].unicodeScalars.allSatisfy({ $0 == "\r" }) {
-            bodyIndex += 1
+        let yaml = String(text[yamlStart..<start])
+        var bodyIndex = line + 1
+        var bodyStart = lineStart(after: end)
+        // One blank line between the closing fence and the text is layout, not content (unless
+        // it is the file's last line).
+        if let blank = bodyStart {
+            let blankEnd = lineEnd(from: blank)
+            if blankEnd != utf8.endIndex, utf8[blank..<blankEnd].allSatisfy({ $0 == UInt8(ascii: "\r") }) {
+                bodyStart = lineStart(after: blankEnd)
+                bodyIndex += 1
+            }
         }
-        let body = bodyIndex < lines.count ? String(text[lines[bodyIndex].lowerBound...]) : ""
+        let body = bodyStart.map { String(text[$0...]) } ?? ""
         return FrontMatter(yaml: yaml, firstLine: 2, body: body, bodyLine: bodyIndex + 1)
     }
 
-    /// The range of each line, without its `\n`; a file ending with `\n` ends with an empty line.
-    private static func lineRanges(of text: String) -> [Range<String.Index>] {
-        var ranges: [Range<String.Index>] = []
-        var start = text.startIndex
-        var index = text.utf8.startIndex
-        while let newline = text.utf8[index...].firstIndex(of: UInt8(ascii: "\n")) {
-            ranges.append(start..<newline)
-            start = text.utf8.index(after: newline)
-            index = start
-        }
-        ranges.append(start..<text.endIndex)
-        return ranges
-    }
+    private static let neverClosed = PostRejection(PostProblem(
+        line: 1, column: 1,
+        message: "the front matter opened by the \"---\" on line 1 is never closed",
+        hint: "Add a line with only \"---\" after the last field (such as title: or tags:), before the text of the post."
+    ))
 
     /// A `---` line, allowing trailing spaces and the `\r` of Windows line ends.
-    private static func isFence(_ line: Substring) -> Bool {
-        let scalars = line.unicodeScalars
-        guard scalars.starts(with: "---".unicodeScalars) else { return false }
-        return scalars.dropFirst(3).allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
+    private static func isFence(_ line: Substring.UTF8View) -> Bool {
+        line.starts(with: "---".utf8)
+            && line.dropFirst(3).allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
     }
 }
