@@ -51,6 +51,20 @@ http {{
             access_log {prefix}/capture.log capture;
             return 204;
         }}
+        # The same work for the replays of curl and Apprise: a third of their requests (those
+        # standing for trobador's first channel) have their bodies logged the same way, so nginx
+        # does as much for every contender's requests.
+        location /replay/ {{
+            mirror /sink;
+            mirror_request_body on;
+            try_files /ok =404;
+            error_page 405 =204 @replayed;
+        }}
+        location @replayed {{
+            access_log {prefix}/access.log bench;
+            access_log {prefix}/replay.log capture;
+            return 204;
+        }}
         location = /sink {{ internal; return 204; }}
     }}
 }}
