@@ -43,7 +43,7 @@ struct SpineEndToEndTests {
     }
 
     /// 700 entries wait at start, written moments before: they settle first, then are taken
-    /// oldest first in three batches, each read while the one before is stored. Bad posts in
+    /// oldest first in batches (eleven of `Intake.batchSize` 64), each read while the one before is stored. Bad posts in
     /// the later batches are rejected, and the correction written last is stored after the
     /// version it corrects (taken in name order, `p0-correction.md` came before `p0.md`).
     @Test func a_backlog_of_several_batches_is_taken_whole_in_order() async throws {
