@@ -222,7 +222,8 @@ def table(n, drain, apprise, curl, lat, backlog_result):
         ("Drain: requests per second", f"{requests / seconds:,.0f}", f"{apprise['per_second']:,.0f}",
          f"{requests / curl_seconds:,.0f}", "", ""),
         ("Drain: trobador's rate ÷ this one (curl: median of the rounds' ratios)", "1", f"{to_apprise:.1f}×",
-         f"{to_curl:.2f}× ({', '.join(f'{theirs / own:.2f}' for own, theirs in rounds)})", "≥ 10× Apprise, ≥ 0.5× curl",
+         # Three decimals: at two, 0.496 read "0.50×" beside "NOT met".
+         f"{to_curl:.3f}× ({', '.join(f'{theirs / own:.3f}' for own, theirs in rounds)})", "≥ 10× Apprise, ≥ 0.5× curl",
          verdict(to_apprise >= 10 and to_curl >= 0.5)),
         ("Drain: requests received / connections used", f"{drain['requests']:,} / {drain['connections']}",
          f"{apprise['requests']:,} / {apprise['connections']}", f"{curl['requests']:,} / {curl['connections']}", "", ""),
