@@ -33,42 +33,36 @@ http {{
         # answers at once) makes nginx read the whole body first; the static module then
         # refuses the POST with 405, which error_page turns into a plain 204, logged where it
         # ends.
-        location / {{
-            mirror /sink;
-            mirror_request_body on;
-            try_files /ok =404;
-            error_page 405 =204 @answered;
-        }}
-        location @answered {{ access_log {prefix}/access.log bench; return 204; }}
-        location /capture/ {{
-            mirror /sink;
-            mirror_request_body on;
-            try_files /ok =404;
-            error_page 405 =204 @captured;
-        }}
-        location @captured {{
-            access_log {prefix}/access.log bench;
-            access_log {prefix}/capture.log capture;
-            return 204;
-        }}
-        # The same work for the replays of curl and Apprise: a third of their requests (those
-        # standing for trobador's first channel) have their bodies logged the same way, so nginx
-        # does as much for every contender's requests.
-        location /replay/ {{
-            mirror /sink;
-            mirror_request_body on;
-            try_files /ok =404;
-            error_page 405 =204 @replayed;
-        }}
-        location @replayed {{
-            access_log {prefix}/access.log bench;
-            access_log {prefix}/replay.log capture;
-            return 204;
-        }}
+{locations}
         location = /sink {{ internal; return 204; }}
     }}
 }}
 """
+
+
+def body_reading_location(path, name, prefix, logs):
+    """The `location` for `path` and its named location `@name`: the body read whole, a 204,
+    and a line in each of `logs` (access-log format, file name) once done."""
+    written = "".join(f"            access_log {prefix}/{file} {form};\n" for form, file in logs)
+    return (f"        location {path} {{\n"
+            "            mirror /sink;\n"
+            "            mirror_request_body on;\n"
+            "            try_files /ok =404;\n"
+            f"            error_page 405 =204 @{name};\n"
+            "        }\n"
+            f"        location @{name} {{\n{written}            return 204;\n        }}\n")
+
+
+def locations(prefix):
+    return "".join([
+        body_reading_location("/", "answered", prefix, [("bench", "access.log")]),
+        # Trobador's first channel: the bodies, to replay them with curl and Apprise.
+        body_reading_location("/capture/", "captured", prefix, [("bench", "access.log"), ("capture", "capture.log")]),
+        # The same work for the replays of curl and Apprise: a third of their requests (those
+        # standing for trobador's first channel) have their bodies logged the same way, so
+        # nginx does as much for every contender's requests.
+        body_reading_location("/replay/", "replayed", prefix, [("bench", "access.log"), ("capture", "replay.log")]),
+    ])
 
 
 def free_port():
@@ -88,7 +82,7 @@ class Receiver:
         open(os.path.join(prefix, "html", "ok"), "w").close()
         self.config = os.path.join(prefix, "nginx.conf")
         with open(self.config, "w") as out:
-            out.write(CONFIG.format(prefix=prefix, port=self.port))
+            out.write(CONFIG.format(prefix=prefix, port=self.port, locations=locations(prefix)))
         self.log_path = os.path.join(prefix, "access.log")
         self.capture_path = os.path.join(prefix, "capture.log")
         open(self.log_path, "w").close()

@@ -73,9 +73,10 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
 
     /// Appends `text` as a JSON string literal. Works on UTF-8 bytes: only ASCII needs
     /// escaping, and every byte of a multi-byte character is 0x80 or above. Eight bytes are
-    /// looked at together, one by one only when one of them may need escaping, and the runs
-    /// between the bytes to escape are copied whole: every request body and audit record goes
-    /// through here, and an audit record is JSON holding JSON, with a quote every few bytes.
+    /// looked at together, and from a word holding one to escape the reading goes straight to
+    /// it; the runs between the bytes to escape are copied whole: every request body and audit
+    /// record goes through here, and an audit record is JSON holding JSON, with a quote every
+    /// few bytes.
     /// `out` grows as arrays do when appended to (reserving the exact size at each string
     /// would copy the whole document again for every string added).
     public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
