@@ -82,14 +82,19 @@ def captured_requests(receiver):
     return captured
 
 
+def replay_path(k, name):
+    """The path of a replayed request to the k-th URL: the first stands for trobador's first
+    channel, and goes where nginx logs its bodies as it logs trobador's (see receiver.py)."""
+    return ("replay/" if k == 1 else "") + name
+
+
 def drain_apprise(work, receiver, captured):
     say(f"drain: Apprise, {3 * len(captured)} requests (json://, 3 URLs, one notify() per post)")
     bodies = os.path.join(work, "apprise-bodies.jsonl")
     with open(bodies, "w") as out:
         for n, (_, _, _, body) in enumerate(captured):
             out.write(json.dumps({"title": post_title(n), "message": body.decode()}) + "\n")
-    # The first as trobador's first channel: its bodies logged by nginx (see receiver.py).
-    urls = [f"json://127.0.0.1:{receiver.port}/{'replay/' if k == 1 else ''}a{k}" for k in (1, 2, 3)]
+    urls = [f"json://127.0.0.1:{receiver.port}/{replay_path(k, f'a{k}')}" for k in (1, 2, 3)]
     return run_client([os.path.join(HERE, ".venv", "bin", "python"), os.path.join(HERE, "apprise_drain.py"), bodies, *urls],
                       receiver, 3 * len(captured))
 
@@ -106,7 +111,7 @@ def drain_curl(work, receiver, captured):
         for webhook_id, stamp, signature, body in captured:
             for k in (1, 2, 3):
                 entries.append("\n".join([
-                    f"url = {curl_quote(receiver.url(('replay/' if k == 1 else '') + f'k{k}'))}",
+                    f"url = {curl_quote(receiver.url(replay_path(k, f'k{k}')))}",
                     'header = "Content-Type: application/json"',
                     'header = "Expect:"',
                     'user-agent = "trobador"',
