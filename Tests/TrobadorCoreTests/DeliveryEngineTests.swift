@@ -135,6 +135,82 @@ struct DeliveryEngineTests {
 }
 
 /// An `EventLog` writing to a file the test reads back.
+@Suite("delivery engine: deliveries claimed ahead")
+struct DeliveryEngineClaimAheadTests {
+    /// Each post's delivery state, in `ids` order.
+    static func states(_ store: SQLiteStateStore, _ ids: [String]) throws -> [String] {
+        try ids.map { try store.history(postID: $0)?.deliveries.first?.state ?? "none" }
+    }
+
+    @Test func a_channel_that_can_resend_safely_claims_ahead_and_a_clean_stop_puts_back_what_it_did_not_send() async throws {
+        let receiver = try await LoopbackReceiver { _, _ in .init(delay: .milliseconds(800)) }
+        let harness = try await DeliveryEngineTests.Harness(
+            receiverURL: receiver.url, settings: DeliverySettings(), resendIsSafe: true, concurrency: 2)
+        defer { harness.directory.remove() }
+        let ids = (1...6).map { "p\($0)" }
+        for id in ids { try await harness.submit(id) }
+        let run = Task { await harness.engine.run() }
+        defer { run.cancel() }
+
+        // Two requests under way, and two more on disk as in flight, ready to leave as soon as
+        // one of the two ends; the receiver has seen only the two.
+        #expect(await receiver.wait(timeout: .seconds(10)) { $0.count == 2 })
+        #expect(await eventually(timeout: .seconds(5)) {
+            (try? Self.states(harness.store, ids).filter { $0 == "in_flight" }.count) == 4
+        })
+        #expect(receiver.count == 2)
+
+        // Stopping while the two are under way: they end and are recorded; the two claimed
+        // ahead are put back as they were, with no attempt recorded and none counted.
+        #expect(await harness.engine.drain(timeout: .seconds(10)))
+        let afterStop = try Self.states(harness.store, ids)
+        #expect(afterStop.filter { $0 == "delivered" }.count == 2, "\(afterStop)")
+        #expect(afterStop.filter { $0 == "pending" }.count == 4, "\(afterStop)")
+        for id in ids {
+            let delivery = try #require(try harness.store.history(postID: id)?.deliveries.first)
+            if delivery.state == "pending" { #expect(delivery.attempts.isEmpty, "\(id)") }
+        }
+        #expect(receiver.count == 2)
+        run.cancel()
+        _ = await run.value
+
+        // The next run sends the other four, each at its first attempt, each once.
+        let again = DeliveryEngine(
+            lanes: [DeliveryLane(name: "hook", adapter: try Self.webhook(receiver.url, harness.directory), concurrency: 2, resendIsSafe: true)],
+            store: harness.store, log: harness.logPipe.log, settings: DeliverySettings())
+        let second = Task { await again.run() }
+        defer { second.cancel() }
+        #expect(await receiver.wait(timeout: .seconds(20)) { $0.count == 6 })
+        #expect(await eventually(timeout: .seconds(10)) { (try? Self.states(harness.store, ids)) == Array(repeating: "delivered", count: 6) })
+        for id in ids {
+            #expect(harness.logPipe.lines.filter { $0.contains("event=delivered post=\(id) channel=hook attempt=1 ") }.count == 1, "\(id)")
+        }
+        #expect(Set(receiver.requests.map { $0.header("webhook-id") ?? "" }).count == 6)
+    }
+
+    @Test func a_channel_that_cannot_resend_safely_claims_only_what_it_sends() async throws {
+        let receiver = try await LoopbackReceiver { _, _ in .init(delay: .milliseconds(800)) }
+        let harness = try await DeliveryEngineTests.Harness(
+            receiverURL: receiver.url, settings: DeliverySettings(), resendIsSafe: false, concurrency: 2)
+        defer { harness.directory.remove() }
+        let ids = (1...6).map { "q\($0)" }
+        for id in ids { try await harness.submit(id) }
+        let run = Task { await harness.engine.run() }
+        defer { run.cancel() }
+        #expect(await receiver.wait(timeout: .seconds(10)) { $0.count == 2 })
+        // A crash now must leave only what may have gone out in flight (then uncertain).
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try Self.states(harness.store, ids).filter { $0 == "in_flight" }.count == 2)
+        #expect(await receiver.wait(timeout: .seconds(20)) { $0.count == 6 })
+    }
+
+    static func webhook(_ url: String, _ directory: TemporaryDirectory) throws -> any ChannelAdapter {
+        let channel = ChannelConfig(name: "hook", type: "webhook", settings: ["url": .string(url)])
+        return try BuiltinChannels.all.first { $0.name == "webhook" }!
+            .makeAdapter(for: channel, context: ChannelContext(http: CurlHTTPClient(), spoolDirectory: directory.path))
+    }
+}
+
 final class LogCapture: Sendable {
     let log: EventLog
     let path: String
@@ -258,6 +334,7 @@ struct DeliveryEngineStoreFailureTests {
             try await inner.recoverInterrupted(resendSafe: resendSafe, onUncertain: onUncertain, now: now)
         }
         func claimDue(channel: String, limit: Int, now: Date) async throws -> ClaimBatch { try await inner.claimDue(channel: channel, limit: limit, now: now) }
+        func release(_ claims: [ClaimedDelivery], now: Date) async throws { try await inner.release(claims, now: now) }
         func nextDueDates(channels: [String]) async throws -> [String: Date] { try await inner.nextDueDates(channels: channels) }
         func nextExpiryRetraction() async throws -> Date? { try await inner.nextExpiryRetraction() }
         func retractExpired(now: Date) async throws -> [ExpiryRetraction] { try await inner.retractExpired(now: now) }

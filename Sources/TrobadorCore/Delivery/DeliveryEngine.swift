@@ -6,7 +6,10 @@ import Foundation
 /// Every attempt is on disk as `in_flight` before its request leaves (`claimDue`), and its
 /// end is on disk before the log line says so. The ends are written in groups, with the
 /// claims of the same turn (`StateStore.step`): while one step commits, the next gathers, so
-/// a busy engine pays one fsync for many attempts ended and started.
+/// a busy engine pays one fsync for many attempts ended and started. A channel that can safely
+/// send an interrupted attempt again also claims ahead (`LaneState.readyDepth`): each request
+/// that ends hands its place to one of those at once, so the channel keeps sending while the
+/// step that records the end commits, instead of idling until it has.
 /// The loop sleeps until the earliest moment something can start; with nothing due it sets
 /// no timer at all, unless a service watchdog is armed: then the loop itself pings it at
 /// every turn and wakes at least every `interval`, so that a loop stuck anywhere stops
@@ -29,6 +32,9 @@ public actor DeliveryEngine {
     private var memoryInUse = false
     /// Attempt ends not yet on disk: the next turn of the loop writes them.
     private var finished: [AttemptEnding] = []
+    /// Deliveries claimed ahead that will not be sent (stopping, a reload, a channel paused):
+    /// the next turn puts them back as they were.
+    private var releasing: [ClaimedDelivery] = []
     /// The earliest retraction scheduled by `retract_on_expiry`, read at start and lowered as
     /// deliveries schedule new ones; nil when none is known.
     private var nextExpiry: Date?
@@ -66,10 +72,23 @@ public actor DeliveryEngine {
     /// Attempts in flight now, all channels together.
     public var activeCount: Int { lanes.values.reduce(0) { $0 + $1.inFlight } }
 
+    /// Deliveries claimed ahead and not yet put back: waiting in a channel's `ready` list or
+    /// in `releasing`.
+    private var unreleased: Int { releasing.count + lanes.values.reduce(0) { $0 + $1.ready.count } }
+
+    /// Moves a channel's deliveries claimed ahead to `releasing`.
+    private func setAside(_ name: String) {
+        guard let ready = lanes[name]?.ready, !ready.isEmpty else { return }
+        releasing.append(contentsOf: ready)
+        lanes[name]?.ready.removeAll()
+    }
+
     /// Takes a new set of channels and settings (SIGHUP). Attempts under way finish on the
     /// adapter that started them; a removed channel's deliveries wait until it comes back.
     public func reconfigure(lanes newLanes: [DeliveryLane], settings: DeliverySettings) {
         let stamp = now()
+        // Claimed under the old settings: put back, and claimed again under the new ones.
+        for name in lanes.keys { setAside(name) }
         var next: [String: LaneState] = [:]
         for lane in newLanes where next[lane.name] == nil {
             if var existing = lanes[lane.name] {
@@ -116,12 +135,15 @@ public actor DeliveryEngine {
             nextExpiry = now()
         }
         await withDiscardingTaskGroup { group in
-            // Draining: no new claims, but the ends of the attempts under way are still written.
-            while !Task.isCancelled && !(draining && activeCount == 0) {
+            // Draining: no new claims, but the ends of the attempts under way are still written,
+            // and what was claimed ahead is put back.
+            while !Task.isCancelled && !(draining && activeCount == 0 && unreleased == 0) {
                 if !draining { await retractExpired() }
+                if draining { for name in lanes.keys { setAside(name) } }
                 let stamp = now()
                 let ends = finished
                 finished.removeAll(keepingCapacity: true)
+                let releases = releasing
                 let completions = ends.map {
                     $0.completion(policy: policy, corrections: lanes[$0.claimed.message.channel]?.lane.corrections, at: stamp)
                 }
@@ -142,7 +164,10 @@ public actor DeliveryEngine {
                 let result: EngineStepResult
                 do {
                     result = try await store.step(
-                        EngineStep(completions: completions.map(\.record), claims: claims, channels: Array(lanes.keys)), now: stamp)
+                        EngineStep(completions: completions.map(\.record), releases: releases, claims: claims, channels: Array(lanes.keys)),
+                        now: stamp)
+                    // Set aside meanwhile by a reload or a pause: kept for the next turn.
+                    releasing.removeFirst(releases.count)
                     reportStoreRecovered()
                 } catch {
                     // Not recorded (a full disk, say): keep these ends, oldest first, and write them
@@ -162,8 +187,8 @@ public actor DeliveryEngine {
                     start(result.claimed[channel] ?? ClaimBatch(), on: channel, as: laneStates[channel], at: stamp, in: &group)
                 }
                 await logEnds(ends, completions, transitions, at: stamp)
-                // More ends came while the step was written: record them at once.
-                guard finished.isEmpty else { continue }
+                // More ends came while the step was written, or claims were set aside: record them at once.
+                guard finished.isEmpty && releasing.isEmpty else { continue }
                 // Nothing under way any more after a burst of work: the memory it used goes back.
                 if !ends.isEmpty { memoryInUse = true }
                 if memoryInUse && activeCount == 0 {
@@ -227,20 +252,22 @@ public actor DeliveryEngine {
         }
     }
 
-    /// Stops claiming; returns once nothing is in flight or `timeout` passed. What did not
-    /// finish stays `in_flight` on disk and is recovered at the next start.
+    /// Stops claiming; returns once nothing is in flight and what was claimed ahead is put
+    /// back, or `timeout` passed. What did not finish stays `in_flight` on disk and is
+    /// recovered at the next start.
     public func drain(timeout: Duration) async -> Bool {
         draining = true
         signal.fire()
         let deadline = ContinuousClock.now + timeout
-        while activeCount > 0 && ContinuousClock.now < deadline {
+        while (activeCount > 0 || unreleased > 0) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return activeCount == 0
+        return activeCount == 0 && unreleased == 0
     }
 
-    /// Starts the attempts of deliveries just claimed for one channel; `claimedAs` is the
-    /// channel as it was when the claim was asked for.
+    /// Takes the deliveries just claimed for one channel and starts as many as the channel
+    /// sends at once; the rest wait in its `ready` list (see `LaneState.readyDepth`).
+    /// `claimedAs` is the channel as it was when the claim was asked for.
     private func start(_ batch: ClaimBatch, on name: String, as claimedAs: LaneState?, at stamp: Date, in group: inout DiscardingTaskGroup) {
         if !batch.claimed.isEmpty || !batch.expired.isEmpty { metrics?.changed() }
         for expired in batch.expired {
@@ -249,57 +276,96 @@ public actor DeliveryEngine {
                 error: "not published: its expires_at (\(LogEvent.timestamp(expired.expiresAt))) has passed"))
         }
         guard !batch.claimed.isEmpty, var state = lanes[name] ?? claimedAs else { return }
-        if lanes[name] == nil {
+        let removed = lanes[name] == nil
+        if removed {
             // Removed by a reload while the claim was written: what it claimed runs all the
             // same, and it takes nothing new, as `reconfigure` keeps such a lane.
             state.lane.concurrency = 0
         }
-        state.inFlight += batch.claimed.count
-        state.bucket?.take(batch.claimed.count, now: stamp)
-        state.breaker.probeStarted()
+        state.ready.append(contentsOf: batch.claimed)
         lanes[name] = state
-        let adapter = state.lane.adapter
-        let language = state.lane.language
-        let corrections = state.lane.corrections
-        let redactions = state.lane.redactions
-        for claimed in batch.claimed {
-            var message = claimed.message
-            message.post = message.post.view(forChannel: name, language: language)
-            let route = DeliveryRoute.decide(message, settings: corrections)
-            group.addTask {
-                let start = ContinuousClock.now
-                let result: AttemptEnding.Result
-                switch route {
-                case .withhold(let withheld):
-                    result = .withheld(withheld)
-                case .send(let message), .republish(let message, _):
-                    let recorder = SentRequestRecorder(redactions: redactions)
-                    // A retraction deletes every copy the channel shows, one at a time.
-                    let ending = await recorder.recording {
-                        message.action == .retract
-                            ? await CopyRetraction(message: message).run { await adapter.deliver($0) }
-                            : CopyRetraction.Ending(outcome: await adapter.deliver(message), progress: nil)
-                    }
-                    var note: String? = nil
-                    if case .republish(_, let why) = route { note = why }
-                    result = .sent(ending.outcome, note: note, sent: recorder.recorded, progress: ending.progress)
+        let launch = removed ? state.ready.count : min(state.ready.count, max(0, state.lane.concurrency - state.running))
+        for _ in 0..<launch {
+            guard let attempt = takeReady(name, at: stamp) else { break }
+            group.addTask { await self.send(attempt) }
+        }
+        // Paused by the ends of this very step: what it claimed ahead waits on disk, not here.
+        if lanes[name]?.readyDepth == 0 { setAside(name) }
+    }
+
+    /// One attempt, ready to go: the delivery claimed and what its channel needs to send it.
+    private struct Attempt: Sendable {
+        let claimed: ClaimedDelivery
+        let route: DeliveryRoute
+        let adapter: any ChannelAdapter
+        let redactions: [(secret: String, shown: String)]
+
+        func run() async -> AttemptEnding {
+            let start = ContinuousClock.now
+            let result: AttemptEnding.Result
+            switch route {
+            case .withhold(let withheld):
+                result = .withheld(withheld)
+            case .send(let message), .republish(let message, _):
+                let recorder = SentRequestRecorder(redactions: redactions)
+                // A retraction deletes every copy the channel shows, one at a time.
+                let adapter = adapter
+                let ending = await recorder.recording {
+                    message.action == .retract
+                        ? await CopyRetraction(message: message).run { await adapter.deliver($0) }
+                        : CopyRetraction.Ending(outcome: await adapter.deliver(message), progress: nil)
                 }
-                let elapsed = ContinuousClock.now - start
-                await self.finish(AttemptEnding(claimed: claimed, result: result, milliseconds: Int(elapsed.seconds * 1000)))
+                var note: String? = nil
+                if case .republish(_, let why) = route { note = why }
+                result = .sent(ending.outcome, note: note, sent: recorder.recorded, progress: ending.progress)
             }
+            let elapsed = ContinuousClock.now - start
+            return AttemptEnding(claimed: claimed, result: result, milliseconds: Int(elapsed.seconds * 1000))
         }
     }
 
-    /// Hands an attempt's end to the loop, which writes it with its next step.
-    private func finish(_ ending: AttemptEnding) {
+    /// Sends `first`, then, as long as its channel has deliveries claimed ahead, the next one.
+    private nonisolated func send(_ first: Attempt) async {
+        var next: Attempt? = first
+        while let attempt = next {
+            next = await finish(await attempt.run())
+        }
+    }
+
+    /// The first delivery of a channel's `ready` list, counted in flight and prepared for its
+    /// channel; nil when the list is empty.
+    private func takeReady(_ name: String, at stamp: Date) -> Attempt? {
+        guard var state = lanes[name], !state.ready.isEmpty else { return nil }
+        let claimed = state.ready.removeFirst()
+        state.inFlight += 1
+        state.running += 1
+        state.bucket?.take(1, now: stamp)
+        state.breaker.probeStarted()
+        lanes[name] = state
+        var message = claimed.message
+        message.post = message.post.view(forChannel: name, language: state.lane.language)
+        return Attempt(
+            claimed: claimed, route: DeliveryRoute.decide(message, settings: state.lane.corrections),
+            adapter: state.lane.adapter, redactions: state.lane.redactions)
+    }
+
+    /// Hands an attempt's end to the loop, which writes it with its next step; returns the
+    /// channel's next delivery claimed ahead, if it has one and may send it now.
+    private func finish(_ ending: AttemptEnding) -> Attempt? {
+        let channel = ending.claimed.message.channel
+        lanes[channel]?.running -= 1
         if Task.isCancelled {
             // Shutting down mid-request: whether it arrived is unknown, so the attempt stays
             // open on disk and the next start decides, as after a crash.
-            lanes[ending.claimed.message.channel]?.inFlight -= 1
-        } else {
-            finished.append(ending)
+            lanes[channel]?.inFlight -= 1
+            signal.fire()
+            return nil
         }
+        finished.append(ending)
         signal.fire()
+        guard !draining, let state = lanes[channel], state.running < state.lane.concurrency, case .closed = state.breaker.state
+        else { return nil }
+        return takeReady(channel, at: now())
     }
 
     /// Once the ends are on disk: what they say of each channel (attempts in flight, scheduled
@@ -312,7 +378,9 @@ public actor DeliveryEngine {
             lanes[channel]?.inFlight -= 1
             if case .retract(let at) = completion.record.expirySchedule { nextExpiry = min(nextExpiry ?? at, at) }
             guard let outcome = ending.outcome else { return .none }
-            return recordHealth(channel: channel, outcome: outcome, at: stamp)
+            let transition = recordHealth(channel: channel, outcome: outcome, at: stamp)
+            if case .paused = transition { setAside(channel) }
+            return transition
         }
     }
 

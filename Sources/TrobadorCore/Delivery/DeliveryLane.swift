@@ -37,7 +37,13 @@ public struct DeliveryLane: Sendable {
 /// A lane and what the engine tracks for it between attempts.
 struct LaneState {
     var lane: DeliveryLane
+    /// Attempts started and not yet recorded (running, or ended and waiting for the next step).
     var inFlight = 0
+    /// Requests under way now.
+    var running = 0
+    /// Claimed ahead: on disk as in flight, not started; each starts as soon as a request of
+    /// the lane ends.
+    var ready: [ClaimedDelivery] = []
     var bucket: TokenBucket?
     var breaker: ChannelBreaker
 
@@ -56,16 +62,24 @@ struct LaneState {
     /// How many deliveries may be claimed now. `ending` of those in flight are over and
     /// are recorded in the same transaction as the claim: their places are free again.
     mutating func allowance(now: Date, ending: Int) -> Int {
-        var free = lane.concurrency - (inFlight - ending)
+        var free = lane.concurrency + readyDepth - (inFlight - ending) - ready.count
         if let tokens = bucket?.available(now: now) { free = min(free, tokens) }
         if let probe = breaker.allowance(now: now) { free = min(free, probe) }
         return max(0, free)
     }
 
+    /// How many deliveries the lane claims beyond those it sends: as many as it sends at once
+    /// when an interrupted attempt is safe to send again and nothing but its concurrency
+    /// limits it (no rate limit, breaker closed); none otherwise.
+    var readyDepth: Int {
+        guard lane.resendIsSafe, bucket == nil, case .closed = breaker.state else { return 0 }
+        return lane.concurrency
+    }
+
     /// When this lane should be looked at again, given when its next delivery is due; nil
     /// when only an attempt's end or new work can change anything.
     func wakeTime(due: Date?, now: Date) -> Date? {
-        guard let due, inFlight < lane.concurrency else { return nil }
+        guard let due, inFlight + ready.count < lane.concurrency + readyDepth else { return nil }
         switch breaker.state {
         case .probing: return nil
         case .open(let until): return max(due, until)

@@ -229,9 +229,25 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    public func release(_ claims: [ClaimedDelivery], now: Date) async throws {
+        guard !claims.isEmpty else { return }
+        try await pool.write { db in try Self.release(claims, now: now, db: db) }
+    }
+
+    static func release(_ claims: [ClaimedDelivery], now: Date, db: Database) throws {
+        guard !claims.isEmpty else { return }
+        // Only a delivery still in flight: nothing else has touched it since its claim.
+        let putBack = try db.cachedStatement(
+            sql: "UPDATE deliveries SET state = ?, attempts = attempts - 1, updated_at = ? WHERE id = ? AND state = 'in_flight'")
+        for claim in claims {
+            try putBack.run(claim.claimedFrom.rawValue, now.millis, claim.deliveryID)
+        }
+    }
+
     public func step(_ step: EngineStep, now: Date) async throws -> EngineStepResult {
         try await pool.write { db in
             try Self.complete(step.completions, db: db)
+            try Self.release(step.releases, now: now, db: db)
             var result = EngineStepResult()
             for (channel, limit) in step.claims where limit > 0 {
                 result.claimed[channel] = try Self.claimDue(channel: channel, limit: limit, now: now, posts: self.recentPosts, db: db)
@@ -246,8 +262,8 @@ public final class SQLiteStateStore: StateStore {
         // `state IN (...)` SQLite sorted every waiting delivery of the channel at each
         // claim (0.15 s per claim with 100,000 posts waiting).
         var waiting: [WaitingDelivery] = []
-        for sql in Self.claimQueries {
-            try db.cachedStatement(sql: sql).forEachRow(channel, now.millis, limit) { waiting.append(WaitingDelivery($0)) }
+        for (state, sql) in zip(DeliveryState.waiting, Self.claimQueries) {
+            try db.cachedStatement(sql: sql).forEachRow(channel, now.millis, limit) { waiting.append(WaitingDelivery($0, state: state)) }
         }
         let due = waiting.sorted { ($0.nextAt, $0.id) < ($1.nextAt, $1.id) }.prefix(limit)
         var batch = ClaimBatch()
@@ -300,7 +316,7 @@ public final class SQLiteStateStore: StateStore {
                 copies: copies)
             batch.claimed.append(ClaimedDelivery(
                 deliveryID: id, startedAt: now, message: message, budgetSince: Date(millis: waiting.budgetSince),
-                budgetAttempts: waiting.budgetAttempts))
+                budgetAttempts: waiting.budgetAttempts, claimedFrom: waiting.state))
         }
         return batch
     }
@@ -376,7 +392,7 @@ public final class SQLiteStateStore: StateStore {
     }
 
     /// The states of a delivery that waits for its `next_at`.
-    static let waitingStates = [DeliveryState.pending, .scheduled, .retrying].map(\.rawValue)
+    static let waitingStates = DeliveryState.waiting.map(\.rawValue)
 
     /// When the next delivery of a channel in `state` (one of `waitingStates`) falls due. The
     /// state written in, not bound: see `WaitingDelivery.query(state:)`.

@@ -21,6 +21,10 @@ public protocol StateStore: Sendable {
     /// Records how attempts ended and what state their deliveries move to.
     func complete(_ completions: [AttemptCompletion]) async throws
 
+    /// Puts deliveries claimed and never sent back as they were before their claim, so that
+    /// nothing shows an attempt that was not made.
+    func release(_ claims: [ClaimedDelivery], now: Date) async throws
+
     /// Per channel, the earliest moment one of its waiting deliveries becomes due; channels
     /// with nothing waiting are absent.
     func nextDueDates(channels: [String]) async throws -> [String: Date]
@@ -66,6 +70,7 @@ extension StateStore {
     /// store that cannot do them in one transaction loses nothing, it only commits more.
     public func step(_ step: EngineStep, now: Date) async throws -> EngineStepResult {
         if !step.completions.isEmpty { try await complete(step.completions) }
+        if !step.releases.isEmpty { try await release(step.releases, now: now) }
         var result = EngineStepResult()
         for (channel, limit) in step.claims {
             result.claimed[channel] = try await claimDue(channel: channel, limit: limit, now: now)
@@ -79,13 +84,19 @@ extension StateStore {
 public struct EngineStep: Sendable {
     /// How attempts ended: recorded first.
     public var completions: [AttemptCompletion]
+    /// Deliveries claimed and never sent, to put back as they were; after the completions.
+    public var releases: [ClaimedDelivery]
     /// Per channel, how many due deliveries it can take now.
     public var claims: [(channel: String, limit: Int)]
     /// The channels whose next due moment to read, after the claims.
     public var channels: [String]
 
-    public init(completions: [AttemptCompletion] = [], claims: [(channel: String, limit: Int)] = [], channels: [String] = []) {
+    public init(
+        completions: [AttemptCompletion] = [], releases: [ClaimedDelivery] = [], claims: [(channel: String, limit: Int)] = [],
+        channels: [String] = []
+    ) {
         self.completions = completions
+        self.releases = releases
         self.claims = claims
         self.channels = channels
     }
@@ -176,6 +187,8 @@ public struct ClaimedDelivery: Sendable {
     public var budgetSince: Date
     /// Attempts made before the current budget (before an operator's last retry).
     public var budgetAttempts: Int
+    /// The waiting state the claim took it from, where a release puts it back.
+    public var claimedFrom: DeliveryState
 
     /// The attempt's number within its budget, for `max_attempts`.
     public var attemptInBudget: Int { message.attempt - budgetAttempts }

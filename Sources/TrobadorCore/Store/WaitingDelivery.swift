@@ -34,9 +34,12 @@ struct WaitingDelivery {
     var remoteURL: String?
     var remoteParts: String?
     var nextAt: Int64
+    /// The state the row was read in: what the delivery goes back to if its claim is released.
+    var state: DeliveryState
 
     /// A row of `query(state:)`, read through SQLite's C interface (see `Statement.forEachRow`).
-    init(_ row: SQLiteRow) {
+    init(_ row: SQLiteRow, state: DeliveryState) {
+        self.state = state
         id = row.int64(0)
         postID = row.string(1)
         version = row.int(2)
