@@ -132,6 +132,40 @@ struct StoreStepTests {
     }
 }
 
+@Suite("SQLite state store: versions of a post on one channel")
+struct StoreVersionOrderTests {
+    @Test func a_retraction_waits_while_the_publication_is_in_flight_or_to_be_sent_again_then_has_its_id() async throws {
+        let directory = try TemporaryDirectory("order")
+        defer { directory.remove() }
+        let store = try SQLiteStateStore(path: directory.file("state.sqlite"))
+        let now = Date()
+        _ = try await store.accept([StoreTests.submission(Post(id: "erreur", body: "Mauvaise date"), routes: ["a"])], now: now)
+        let first = try await store.step(EngineStep(claims: [("a", 10)], channels: ["a"]), now: now)
+        #expect(first.claimed["a"]?.claimed.map(\.message.action) == [.publish])
+
+        // The operator pulls the post while its publication is under way.
+        _ = try await store.accept([StoreTests.submission(Post(id: "erreur", action: .retract), routes: [])], now: now)
+        let blocked = try await store.step(EngineStep(claims: [("a", 10)], channels: ["a"]), now: now)
+        #expect(blocked.claimed["a"]?.claimed.isEmpty == true, "claimed before the publication's id is known")
+        #expect(blocked.nextDue["a"] == nil, "due now would wake the engine at once, again and again")
+
+        // The daemon stops in the middle: the publication is to be sent again, and goes first.
+        _ = try await store.recoverInterrupted(resendSafe: ["a"], onUncertain: .retry, now: now)
+        let resent = try await store.step(EngineStep(claims: [("a", 10)], channels: ["a"]), now: now)
+        let publication = try #require(resent.claimed["a"]?.claimed.first)
+        #expect(resent.claimed["a"]?.claimed.map(\.message.action) == [.publish])
+
+        // Its end records the network's id; the retraction is claimed in the same step, with it.
+        let done = AttemptCompletion(
+            claimed: publication, finishedAt: now, milliseconds: 40, result: .delivered,
+            httpStatus: 200, error: nil, receipt: Receipt(remoteID: "110", url: "https://example.org/@region/110"), newState: .delivered, nextAt: nil)
+        let last = try await store.step(EngineStep(completions: [done], claims: [("a", 10)], channels: ["a"]), now: now)
+        let retraction = try #require(last.claimed["a"]?.claimed.first)
+        #expect(retraction.message.action == .retract)
+        #expect(retraction.message.previousReceipt?.remoteID == "110")
+    }
+}
+
 @Suite("SQLite state store: attempts and indexes")
 struct StoreAttemptRowTests {
     @Test func an_attempt_is_one_row_written_at_its_end_and_an_interrupted_one_is_written_at_the_next_start() async throws {

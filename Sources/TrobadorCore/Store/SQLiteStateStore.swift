@@ -394,10 +394,13 @@ public final class SQLiteStateStore: StateStore {
     /// The states of a delivery that waits for its `next_at`.
     static let waitingStates = DeliveryState.waiting.map(\.rawValue)
 
-    /// When the next delivery of a channel in `state` (one of `waitingStates`) falls due. The
-    /// state written in, not bound: see `WaitingDelivery.query(state:)`.
+    /// When the next delivery of a channel in `state` (one of `waitingStates`) that a claim
+    /// could take falls due. The state written in, not bound: see `WaitingDelivery.query(state:)`.
     static func dueQuery(_ state: String) -> String {
-        "SELECT MIN(next_at) FROM deliveries WHERE channel = ? AND state = '\(state)'"
+        """
+        SELECT d.next_at FROM deliveries d WHERE d.channel = ? AND d.state = '\(state)' AND \(WaitingDelivery.notBehindEarlierVersion)
+        ORDER BY d.next_at LIMIT 1
+        """
     }
 
     /// The claim and due-date statements of each waiting state, written once: every step runs

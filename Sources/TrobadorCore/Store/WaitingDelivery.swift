@@ -14,11 +14,21 @@ struct WaitingDelivery {
         SELECT d.id, d.post_id, d.version, d.action, d.attempts, d.expires_at, d.idempotency_key,
                d.budget_attempts, COALESCE(d.budget_since, p.accepted_at), d.remote_id, d.remote_url, d.remote_parts, d.next_at
         FROM deliveries d JOIN posts p ON p.id = d.post_id AND p.version = d.version
-        WHERE d.channel = ? AND d.state = '\(state)' AND d.next_at <= ?
+        WHERE d.channel = ? AND d.state = '\(state)' AND d.next_at <= ? AND \(notBehindEarlierVersion)
         ORDER BY d.next_at, d.id
         LIMIT ?
         """
     }
+
+    /// A version of a post waits on a channel while an earlier version there is in flight or
+    /// still to be sent: an update or a retraction needs the id that the publication's end
+    /// records (claimed before it, a retraction would find nothing to delete, and the
+    /// publication would then go out). Comparisons rather than an `IN` list: see
+    /// `SQLiteSchema`'s v4 migration.
+    static let notBehindEarlierVersion = """
+        NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.post_id = d.post_id AND e.version < d.version AND e.channel = d.channel
+                    AND (e.state = 'in_flight' OR e.state = 'pending' OR e.state = 'scheduled' OR e.state = 'retrying'))
+        """
 
     var id: Int64
     var postID: String
