@@ -17,13 +17,18 @@ struct DeliveryEngineTests {
             directory = try TemporaryDirectory("engine")
             store = try SQLiteStateStore(path: directory.file("state.sqlite"))
             logPipe = try LogCapture(directory: directory)
-            let channel = ChannelConfig(name: "hook", type: "webhook", settings: ["url": .string(receiverURL)])
-            let adapter = try BuiltinChannels.all.first { $0.name == "webhook" }!
-                .makeAdapter(for: channel, context: ChannelContext(http: CurlHTTPClient(), spoolDirectory: directory.path))
             engine = DeliveryEngine(
-                lanes: [DeliveryLane(name: "hook", adapter: adapter, concurrency: concurrency, resendIsSafe: resendIsSafe)],
+                lanes: [DeliveryLane(
+                    name: "hook", adapter: try Self.webhook(receiverURL, directory), concurrency: concurrency, resendIsSafe: resendIsSafe)],
                 store: store, log: logPipe.log, settings: settings,
                 policy: RetryPolicy(settings: settings, jitter: { 1.0 }))
+        }
+
+        /// The channel `hook`: a webhook to `url`.
+        static func webhook(_ url: String, _ directory: TemporaryDirectory) throws -> any ChannelAdapter {
+            let channel = ChannelConfig(name: "hook", type: "webhook", settings: ["url": .string(url)])
+            return try BuiltinChannels.all.first { $0.name == "webhook" }!
+                .makeAdapter(for: channel, context: ChannelContext(http: CurlHTTPClient(), spoolDirectory: directory.path))
         }
 
         func submit(_ id: String) async throws {
@@ -142,13 +147,20 @@ struct DeliveryEngineClaimAheadTests {
         try ids.map { try store.history(postID: $0)?.deliveries.first?.state ?? "none" }
     }
 
-    @Test func a_channel_that_can_resend_safely_claims_ahead_and_a_clean_stop_puts_back_what_it_did_not_send() async throws {
+    /// Six posts waiting for a channel that sends two at a time to a receiver answering each
+    /// after 0.8 s.
+    static func sixPostsForASlowReceiver(resendIsSafe: Bool) async throws -> (LoopbackReceiver, DeliveryEngineTests.Harness, [String]) {
         let receiver = try await LoopbackReceiver { _, _ in .init(delay: .milliseconds(800)) }
         let harness = try await DeliveryEngineTests.Harness(
-            receiverURL: receiver.url, settings: DeliverySettings(), resendIsSafe: true, concurrency: 2)
-        defer { harness.directory.remove() }
+            receiverURL: receiver.url, settings: DeliverySettings(), resendIsSafe: resendIsSafe, concurrency: 2)
         let ids = (1...6).map { "p\($0)" }
         for id in ids { try await harness.submit(id) }
+        return (receiver, harness, ids)
+    }
+
+    @Test func a_channel_that_can_resend_safely_claims_ahead_and_a_clean_stop_puts_back_what_it_did_not_send() async throws {
+        let (receiver, harness, ids) = try await Self.sixPostsForASlowReceiver(resendIsSafe: true)
+        defer { harness.directory.remove() }
         let run = Task { await harness.engine.run() }
         defer { run.cancel() }
 
@@ -176,7 +188,8 @@ struct DeliveryEngineClaimAheadTests {
 
         // The next run sends the other four, each at its first attempt, each once.
         let again = DeliveryEngine(
-            lanes: [DeliveryLane(name: "hook", adapter: try Self.webhook(receiver.url, harness.directory), concurrency: 2, resendIsSafe: true)],
+            lanes: [DeliveryLane(
+                name: "hook", adapter: try DeliveryEngineTests.Harness.webhook(receiver.url, harness.directory), concurrency: 2, resendIsSafe: true)],
             store: harness.store, log: harness.logPipe.log, settings: DeliverySettings())
         let second = Task { await again.run() }
         defer { second.cancel() }
@@ -189,12 +202,8 @@ struct DeliveryEngineClaimAheadTests {
     }
 
     @Test func a_channel_that_cannot_resend_safely_claims_only_what_it_sends() async throws {
-        let receiver = try await LoopbackReceiver { _, _ in .init(delay: .milliseconds(800)) }
-        let harness = try await DeliveryEngineTests.Harness(
-            receiverURL: receiver.url, settings: DeliverySettings(), resendIsSafe: false, concurrency: 2)
+        let (receiver, harness, ids) = try await Self.sixPostsForASlowReceiver(resendIsSafe: false)
         defer { harness.directory.remove() }
-        let ids = (1...6).map { "q\($0)" }
-        for id in ids { try await harness.submit(id) }
         let run = Task { await harness.engine.run() }
         defer { run.cancel() }
         #expect(await receiver.wait(timeout: .seconds(10)) { $0.count == 2 })
@@ -202,12 +211,6 @@ struct DeliveryEngineClaimAheadTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(try Self.states(harness.store, ids).filter { $0 == "in_flight" }.count == 2)
         #expect(await receiver.wait(timeout: .seconds(20)) { $0.count == 6 })
-    }
-
-    static func webhook(_ url: String, _ directory: TemporaryDirectory) throws -> any ChannelAdapter {
-        let channel = ChannelConfig(name: "hook", type: "webhook", settings: ["url": .string(url)])
-        return try BuiltinChannels.all.first { $0.name == "webhook" }!
-            .makeAdapter(for: channel, context: ChannelContext(http: CurlHTTPClient(), spoolDirectory: directory.path))
     }
 }
 
