@@ -279,8 +279,10 @@ public actor DeliveryEngine {
         let removed = lanes[name] == nil
         if removed {
             // Removed by a reload while the claim was written: what it claimed runs all the
-            // same, and it takes nothing new, as `reconfigure` keeps such a lane.
+            // same, and it takes nothing new, as `reconfigure` keeps such a lane. What the copy
+            // taken before the step had claimed ahead, the reload set aside: it is put back.
             state.lane.concurrency = 0
+            state.ready.removeAll()
         }
         state.ready.append(contentsOf: batch.claimed)
         lanes[name] = state
@@ -289,7 +291,8 @@ public actor DeliveryEngine {
             guard let attempt = takeReady(name, at: stamp) else { break }
             group.addTask { await self.send(attempt) }
         }
-        // Paused by the ends of this very step: what it claimed ahead waits on disk, not here.
+        // A channel that no longer claims ahead (paused by the ends of this very step, or
+        // reloaded with a rate): what it took beyond what it sends goes back on disk.
         if lanes[name]?.readyDepth == 0 { setAside(name) }
     }
 
