@@ -83,12 +83,17 @@ public actor DeliveryEngine {
         lanes[name]?.ready.removeAll()
     }
 
+    /// Moves every channel's deliveries claimed ahead to `releasing`.
+    private func setAsideAll() {
+        for name in lanes.keys { setAside(name) }
+    }
+
     /// Takes a new set of channels and settings (SIGHUP). Attempts under way finish on the
     /// adapter that started them; a removed channel's deliveries wait until it comes back.
     public func reconfigure(lanes newLanes: [DeliveryLane], settings: DeliverySettings) {
         let stamp = now()
         // Claimed under the old settings: put back, and claimed again under the new ones.
-        for name in lanes.keys { setAside(name) }
+        setAsideAll()
         var next: [String: LaneState] = [:]
         for lane in newLanes where next[lane.name] == nil {
             if var existing = lanes[lane.name] {
@@ -139,7 +144,7 @@ public actor DeliveryEngine {
             // and what was claimed ahead is put back.
             while !Task.isCancelled && !(draining && activeCount == 0 && unreleased == 0) {
                 if !draining { await retractExpired() }
-                if draining { for name in lanes.keys { setAside(name) } }
+                if draining { setAsideAll() }
                 let stamp = now()
                 let ends = finished
                 finished.removeAll(keepingCapacity: true)
@@ -312,7 +317,6 @@ public actor DeliveryEngine {
             case .send(let message), .republish(let message, _):
                 let recorder = SentRequestRecorder(redactions: redactions)
                 // A retraction deletes every copy the channel shows, one at a time.
-                let adapter = adapter
                 let ending = await recorder.recording {
                     message.action == .retract
                         ? await CopyRetraction(message: message).run { await adapter.deliver($0) }
