@@ -290,8 +290,8 @@ public actor DeliveryEngine {
             state.ready.removeAll()
         }
         state.ready.append(contentsOf: batch.claimed)
-        lanes[name] = state
         let launch = removed ? state.ready.count : min(state.ready.count, max(0, state.lane.concurrency - state.running))
+        lanes[name] = consume state
         for _ in 0..<launch {
             guard let attempt = takeReady(name, at: stamp) else { break }
             group.addTask { await self.send(attempt) }
@@ -342,18 +342,13 @@ public actor DeliveryEngine {
     /// The first delivery of a channel's `ready` list, counted in flight and prepared for its
     /// channel; nil when the list is empty.
     private func takeReady(_ name: String, at stamp: Date) -> Attempt? {
-        guard var state = lanes[name], !state.ready.isEmpty else { return nil }
-        let claimed = state.ready.removeFirst()
-        state.inFlight += 1
-        state.running += 1
-        state.bucket?.take(1, now: stamp)
-        state.breaker.probeStarted()
-        lanes[name] = state
+        // In place: a copy of the lane would copy its `ready` list to take one out of it.
+        guard let claimed = lanes[name]?.startReady(at: stamp), let lane = lanes[name]?.lane else { return nil }
         var message = claimed.message
-        message.post = message.post.view(forChannel: name, language: state.lane.language)
+        message.post = message.post.view(forChannel: name, language: lane.language)
         return Attempt(
-            claimed: claimed, route: DeliveryRoute.decide(message, settings: state.lane.corrections),
-            adapter: state.lane.adapter, redactions: state.lane.redactions)
+            claimed: claimed, route: DeliveryRoute.decide(message, settings: lane.corrections),
+            adapter: lane.adapter, redactions: lane.redactions)
     }
 
     /// Hands an attempt's end to the loop, which writes it with its next step; returns the

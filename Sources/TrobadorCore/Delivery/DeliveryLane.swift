@@ -59,6 +59,16 @@ struct LaneState {
         self.lane = lane
     }
 
+    /// Takes the first delivery claimed ahead and counts it as started; nil when there is none.
+    mutating func startReady(at stamp: Date) -> ClaimedDelivery? {
+        guard !ready.isEmpty else { return nil }
+        inFlight += 1
+        running += 1
+        bucket?.take(1, now: stamp)
+        breaker.probeStarted()
+        return ready.removeFirst()
+    }
+
     /// How many deliveries may be claimed now. `ending` of those in flight are over and
     /// are recorded in the same transaction as the claim: their places are free again.
     mutating func allowance(now: Date, ending: Int) -> Int {

@@ -227,7 +227,7 @@ public actor Intake {
         var archived: [String]
         var stranded = false
         do {
-            archived = try spool.archive(names, on: stamp)
+            archived = try spool.moveToArchive(names, on: stamp)
         } catch {
             // Stored durably, so accepted and deliverable; only the move failed. Nothing is
             // lost, but a file left in the inbox would only be seen again at the next start.
@@ -245,8 +245,21 @@ public actor Intake {
             if case .accepted = result { anyNew = true }
         }
         log.log(lines)
+        // Delivery starts while the moves are synced: what it needs is on disk already.
         if anyNew { onAccepted() }
-        if stranded { await archiveWhenPossible(names, stamp: stamp) }
+        if stranded {
+            await archiveWhenPossible(names, stamp: stamp)
+        } else if !names.isEmpty {
+            do {
+                try spool.syncArchive(on: stamp)
+            } catch {
+                log.log(LogEvent(
+                    .accepted, level: .warning,
+                    error: "stored and archived, but the archive could not be synced to disk: \(error); if the machine stops "
+                        + "before the file system writes it, the files may be back in the inbox, where they are recognised as "
+                        + "stored and archived again (not published twice); check the spool's file system"))
+            }
+        }
     }
 
     /// Moves stored entries still in the inbox to the archive, trying again every few seconds

@@ -56,6 +56,16 @@ public struct Spool: Sendable {
     /// Returns the new paths relative to the spool, in order (`inbox/NAME` for an entry
     /// someone took out of the inbox after it was stored).
     public func archive(_ names: [String], on date: Date) throws -> [String] {
+        let moved = try moveToArchive(names, on: date)
+        if !names.isEmpty { try syncArchive(on: date) }
+        return moved
+    }
+
+    /// `archive` without its wait for the disk: the entries are in the day's archive directory
+    /// when it returns, and stay there after a power cut once `syncArchive(on:)` returned.
+    /// Intake starts delivering between the two: a stored post is safe in the state database
+    /// already, and a move lost by a crash brings back a file that intake recognises as stored.
+    public func moveToArchive(_ names: [String], on date: Date) throws -> [String] {
         let day = Self.day(date)
         let directory = archive + "/" + day
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -69,11 +79,14 @@ public struct Spool: Sendable {
                 moved.append("inbox/\(name)")
             }
         }
-        if !names.isEmpty {
-            try Self.syncDirectory(directory)
-            try Self.syncDirectory(inbox)
-        }
         return moved
+    }
+
+    /// Makes the moves of `moveToArchive(_:on:)` on `date` durable: the day's archive
+    /// directory and the inbox synced.
+    public func syncArchive(on date: Date) throws {
+        try Self.syncDirectory(archive + "/" + Self.day(date))
+        try Self.syncDirectory(inbox)
     }
 
     /// Moves an inbox entry to `rejected/` with `NAME.error` beside it, written first so that a

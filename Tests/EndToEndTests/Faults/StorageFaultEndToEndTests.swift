@@ -141,6 +141,31 @@ struct StorageFaultEndToEndTests {
         #expect(fixture.inboxEntries().isEmpty, "no half-synced post, no temporary file: \(fixture.inboxEntries())")
     }
 
+    @Test(.enabled(if: FaultShim.isAvailable, "needs a C compiler (cc) to build the fault shim"))
+    func a_failing_sync_of_the_archive_delivers_and_archives_all_the_same_and_says_what_a_crash_would_bring_back() async throws {
+        let fixture = try EndToEndFixture("archive-sync")
+        defer { fixture.remove() }
+        let receiver = try await LoopbackReceiver()
+        try fixture.writeConfiguration(webhooks: [("hook", receiver.url + "/hook")])
+        let shim = try FaultShim(operations: ["fsync"], path: "/spool/archive/", directory: fixture.root)
+        shim.disarm()
+        let daemon = try TrobadorDaemon(in: fixture.root, environment: shim.environment)
+        defer { Task { await daemon.killNow() } }
+        #expect(await daemon.waitUntilReady())
+
+        shim.arm()
+        _ = try Self.drop(fixture, ["non-synchro"])
+        // Stored durably, so delivered; moved, so out of the inbox; the warning says the rest.
+        #expect(await receiver.wait { $0.compactMap(\.postID) == ["non-synchro"] })
+        #expect(await daemon.waitForLog { $0.contains("could not be synced") })
+        #expect(!shim.notes.isEmpty, "the shim did fail a sync: the test can fail")
+        let warning = daemon.log.split(separator: "\n").first { $0.contains("could not be synced") }.map(String.init) ?? ""
+        #expect(warning.contains("level=warning") && warning.contains("not published twice"), "\(warning)")
+        #expect(fixture.inboxEntries().isEmpty && fixture.archivedFiles().count == 1)
+        #expect(daemon.lines(event: "rejected").isEmpty)
+        await receiver.stop()
+    }
+
     @Test(.enabled(if: FaultShim.isAvailable, "needs a C compiler (cc) to build the fault shim"),
           .enabled(if: FaultRun.isFull, "slow: Tests/faults/run"))
     func a_failing_move_to_the_archive_after_storing_loses_nothing_and_archives_once_it_works() async throws {
