@@ -4,18 +4,30 @@ import Foundation
 /// binary with `LD_PRELOAD`: `fsync`, `fdatasync` and `rename` fail with EIO on the paths that
 /// contain `path`, while the switch file exists.
 struct FaultShim {
-    /// The compiled library, or nil when there is no C compiler here.
+    /// The compiled library, or nil when there is no C compiler here. Named after its source's
+    /// contents, so that test runs share one file rather than each leaving its own behind.
     static let library: String? = {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("faults/fault-shim.c").path
-        let output = NSTemporaryDirectory() + "/trobador-fault-shim-\(getpid()).so"
+        guard let text = FileManager.default.contents(atPath: source) else { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: a name, not a defence
+        for byte in text { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let output = NSTemporaryDirectory() + "/trobador-fault-shim-\(String(hash, radix: 16)).so"
+        if FileManager.default.isReadableFile(atPath: output) { return output }
+        // Compiled under a name of its own, then renamed: a test run beside this one never
+        // loads half a library.
+        let partial = output + ".\(getpid()).part"
         let compiler = Process()
         compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        compiler.arguments = ["cc", "-shared", "-fPIC", "-O2", "-o", output, source, "-ldl"]
+        compiler.arguments = ["cc", "-shared", "-fPIC", "-O2", "-o", partial, source, "-ldl"]
         compiler.standardError = FileHandle.nullDevice
         guard (try? compiler.run()) != nil else { return nil }
-        compiler.waitUntilExit()  // once per test run, a fraction of a second
-        return compiler.terminationStatus == 0 ? output : nil
+        compiler.waitUntilExit()  // once per version of the source, a fraction of a second
+        guard compiler.terminationStatus == 0, rename(partial, output) == 0 else {
+            try? FileManager.default.removeItem(atPath: partial)
+            return nil
+        }
+        return output
     }()
 
     static var isAvailable: Bool { library != nil }
