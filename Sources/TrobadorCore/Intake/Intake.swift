@@ -257,7 +257,8 @@ public actor Intake {
                     .accepted, level: .warning,
                     error: "stored and archived, but the archive could not be synced to disk: \(error); if the machine stops "
                         + "before the file system writes it, the files may be back in the inbox, where they are recognised as "
-                        + "stored and archived again (not published twice); check the spool's file system"))
+                        + "stored and archived again (not published twice); check the spool's file system",
+                    extra: [("moved_to", archived.joined(separator: ","))]))
             }
         }
     }

@@ -160,7 +160,8 @@ struct StorageFaultEndToEndTests {
         #expect(await daemon.waitForLog { $0.contains("could not be synced") })
         #expect(!shim.notes.isEmpty, "the shim did fail a sync: the test can fail")
         let warning = daemon.log.split(separator: "\n").first { $0.contains("could not be synced") }.map(String.init) ?? ""
-        #expect(warning.contains("level=warning") && warning.contains("not published twice"), "\(warning)")
+        #expect(warning.contains("level=warning") && warning.contains("not published twice")
+                && warning.contains("moved_to=archive/"), "\(warning)")
         #expect(fixture.inboxEntries().isEmpty && fixture.archivedFiles().count == 1)
         #expect(daemon.lines(event: "rejected").isEmpty)
         await receiver.stop()
