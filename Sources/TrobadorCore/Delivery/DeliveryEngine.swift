@@ -365,8 +365,7 @@ public actor DeliveryEngine {
         }
         finished.append(ending)
         signal.fire()
-        guard !draining, let state = lanes[channel], state.running < state.lane.concurrency, case .closed = state.breaker.state
-        else { return nil }
+        guard !draining, lanes[channel]?.sendsNextAtOnce == true else { return nil }
         return takeReady(channel, at: now())
     }
 

@@ -59,6 +59,14 @@ struct LaneState {
         self.lane = lane
     }
 
+    /// Whether a request that just ended hands its place to a delivery claimed ahead at once:
+    /// the lane has a place free and its breaker is closed. Read through `lanes[name]?`, not a
+    /// copy of the lane kept alive, which `startReady` would then make copy the `ready` list.
+    var sendsNextAtOnce: Bool {
+        guard running < lane.concurrency, case .closed = breaker.state else { return false }
+        return true
+    }
+
     /// Takes the first delivery claimed ahead and counts it as started; nil when there is none.
     mutating func startReady(at stamp: Date) -> ClaimedDelivery? {
         guard !ready.isEmpty else { return nil }
