@@ -165,7 +165,14 @@ public actor DeliveryEngine {
                     let allowance = lanes[name]?.allowance(now: stamp, ending: ending[name] ?? 0) ?? 0
                     return allowance > 0 ? (name, allowance) : nil
                 }
-                let laneStates = lanes
+                // The claiming channels as they are now, for `start` should a reload remove one
+                // while the step is written. Without their `ready` lists: a copy of a list kept
+                // alive across the step would make every request ending meanwhile copy it whole
+                // to take its next delivery (`startReady`), and `start` drops a removed
+                // channel's list anyway.
+                let claimedAs = Dictionary(uniqueKeysWithValues: claims.compactMap { claim in
+                    lanes[claim.channel].map { (claim.channel, $0.withoutReady) }
+                })
                 let result: EngineStepResult
                 do {
                     result = try await store.step(
@@ -189,7 +196,7 @@ public actor DeliveryEngine {
                 // after, in one write, so as not to hold back the requests the step claimed.
                 let transitions = settleEnds(ends, completions, at: stamp)
                 for (channel, _) in claims {
-                    start(result.claimed[channel] ?? ClaimBatch(), on: channel, as: laneStates[channel], at: stamp, in: &group)
+                    start(result.claimed[channel] ?? ClaimBatch(), on: channel, as: claimedAs[channel], at: stamp, in: &group)
                 }
                 await logEnds(ends, completions, transitions, at: stamp)
                 // More ends came while the step was written, or claims were set aside: record them at once.
@@ -280,18 +287,23 @@ public actor DeliveryEngine {
                 .expired, level: .warning, post: expired.postID, channel: expired.channel,
                 error: "not published: its expires_at (\(LogEvent.timestamp(expired.expiresAt))) has passed"))
         }
-        guard !batch.claimed.isEmpty, var state = lanes[name] ?? claimedAs else { return }
-        let removed = lanes[name] == nil
-        if removed {
+        guard !batch.claimed.isEmpty else { return }
+        let launch: Int
+        if lanes[name] != nil {
+            // In place: a copy of the lane would copy its `ready` list to append to it.
+            lanes[name]?.ready.append(contentsOf: batch.claimed)
+            launch = lanes[name].map { min($0.ready.count, max(0, $0.lane.concurrency - $0.running)) } ?? 0
+        } else if var state = claimedAs {
             // Removed by a reload while the claim was written: what it claimed runs all the
-            // same, and it takes nothing new, as `reconfigure` keeps such a lane. What the copy
-            // taken before the step had claimed ahead, the reload set aside: it is put back.
+            // same, and it takes nothing new, as `reconfigure` keeps such a lane. What it had
+            // claimed ahead before the step, the reload set aside (`claimedAs` has none of it).
             state.lane.concurrency = 0
-            state.ready.removeAll()
+            state.ready = batch.claimed
+            launch = state.ready.count
+            lanes[name] = state
+        } else {
+            return
         }
-        state.ready.append(contentsOf: batch.claimed)
-        let launch = removed ? state.ready.count : min(state.ready.count, max(0, state.lane.concurrency - state.running))
-        lanes[name] = consume state
         for _ in 0..<launch {
             guard let attempt = takeReady(name, at: stamp) else { break }
             group.addTask { await self.send(attempt) }

@@ -67,6 +67,14 @@ struct LaneState {
         return true
     }
 
+    /// The lane without its deliveries claimed ahead: a copy to keep that shares no `ready`
+    /// list with the lane (see `DeliveryEngine.run`).
+    var withoutReady: LaneState {
+        var copy = self
+        copy.ready = []
+        return copy
+    }
+
     /// Takes the first delivery claimed ahead and counts it as started; nil when there is none.
     mutating func startReady(at stamp: Date) -> ClaimedDelivery? {
         guard !ready.isEmpty else { return nil }
