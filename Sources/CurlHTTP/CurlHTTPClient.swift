@@ -51,7 +51,7 @@ public final class CurlHTTPClient: HTTPClient {
     }
 
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        let transfer = try Transfer(request: request, settings: settings)
+        let transfer = try Transfer(request: request, settings: settings, handles: loop.handles)
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 transfer.continuation = continuation
@@ -62,6 +62,9 @@ public final class CurlHTTPClient: HTTPClient {
         }
         return try outcome.get()
     }
+
+    /// Whether easy handles of ended transfers are kept for the next requests (for tests).
+    var keepsEasyHandles: Bool { loop.handles.keepsAny }
 
     /// Stops the loop thread and closes every connection. Requests in flight or sent later
     /// fail with `.cancelled`. Blocks until the thread has finished (briefly: nothing waits

@@ -26,6 +26,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
+    /// The easy handles of ended transfers, for the next ones; emptied once nothing has been
+    /// under way for `handleKeepMilliseconds`.
+    let handles: EasyHandlePool
     private let shared = Mutex(Shared())
     private let thread = Mutex<pthread_t?>(nil)
     /// Transfers added to the multi handle, holding the strong references that the
@@ -37,6 +40,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         CurlGlobal.ensureInitialized()
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed (out of memory)") }
         self.multi = multi
+        handles = EasyHandlePool(limit: idleConnections)
         curlshim_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         curlshim_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxConnections)
         curlshim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, idleConnections)
@@ -120,8 +124,13 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     // MARK: Loop thread
 
+    /// How long the easy handles of ended transfers are kept once nothing is under way.
+    static let handleKeepMilliseconds: Int32 = 1000
+    private static var handleKeepTime: Duration { .milliseconds(handleKeepMilliseconds) }
+
     private func run() {
         var stillRunning: Int32 = 0
+        var lastBusy = ContinuousClock.now
         while true {
             let (incoming, cancellations, stopping) = shared.withLock { shared in
                 defer {
@@ -136,12 +145,23 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             // Incoming before cancellations: a cancellation may be for a transfer of this batch.
             incoming.forEach(start)
+            let busy = !active.isEmpty
             cancellations.forEach { abort($0, message: "request cancelled") }
             curl_multi_perform(multi, &stillRunning)
             completeFinished()
+            // The handles kept for the next requests are freed once nothing has been under
+            // way for a while: not as soon as the last transfer ends, which in a burst happens
+            // between one request's end and the next one's submission.
+            if busy {
+                lastBusy = .now
+            } else if ContinuousClock.now - lastBusy >= Self.handleKeepTime {
+                handles.releaseIdle()
+            }
             // The long timeout only bounds a sleep with nothing to do; libcurl shortens it
-            // to its next timer, and curl_multi_wakeup ends it early.
-            curl_multi_poll(multi, nil, 0, Int32.max, nil)
+            // to its next timer, and curl_multi_wakeup ends it early. Idle with handles kept,
+            // the loop wakes once more to free them.
+            let wait = active.isEmpty && handles.keepsAny ? Self.handleKeepMilliseconds : Int32.max
+            curl_multi_poll(multi, nil, 0, wait, nil)
         }
     }
 
@@ -186,5 +206,6 @@ final class CurlMultiLoop: @unchecked Sendable {
         for transfer in Array(active.values) {
             abort(transfer, message: message)
         }
+        handles.releaseIdle()
     }
 }

@@ -25,6 +25,8 @@ final class Transfer: @unchecked Sendable {
     static let maxHeaderBytes = 256 * 1024
 
     private(set) var easy: UnsafeMutableRawPointer?
+    /// Where the handle comes from and goes back to.
+    private let handles: EasyHandlePool
     var headerList: UnsafeMutablePointer<curl_slist>?
     /// libcurl writes its own explanation of a failure here (CURLOPT_ERRORBUFFER).
     let errorBuffer: UnsafeMutablePointer<CChar>
@@ -42,13 +44,13 @@ final class Transfer: @unchecked Sendable {
     var exceededLimit = false
     var startedAt: ContinuousClock.Instant?
 
-    /// Makes the easy handle and applies every option for `request`.
-    init(request: HTTPRequest, settings: CurlHTTPClient.Settings) throws(HTTPError) {
-        CurlGlobal.ensureInitialized()
+    /// Takes an easy handle from `handles` and applies every option for `request`.
+    init(request: HTTPRequest, settings: CurlHTTPClient.Settings, handles: EasyHandlePool) throws(HTTPError) {
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         maxBodyBytes = settings.maxResponseBodySize
-        easy = curl_easy_init()
+        self.handles = handles
+        easy = handles.take()
         guard easy != nil else {
             throw HTTPError(kind: .transport, message: "curl_easy_init failed (out of memory?)")
         }
@@ -57,20 +59,20 @@ final class Transfer: @unchecked Sendable {
 
     deinit {
         // Only a transfer that never reached the loop still has its handle here; the loop
-        // releases the others itself, right after removing them from the multi handle.
+        // gives the others back itself, right after removing them from the multi handle.
         releaseHandle()
         errorBuffer.deallocate()
     }
 
-    /// Takes the transfer out of `multi` and frees the easy handle and header list.
-    /// Called on the loop thread.
+    /// Takes the transfer out of `multi`, gives the easy handle back to its pool and frees the
+    /// header list. Called on the loop thread.
     func detach(from multi: UnsafeMutableRawPointer) {
         if let easy { curl_multi_remove_handle(multi, easy) }
         releaseHandle()
     }
 
     private func releaseHandle() {
-        if let easy { curl_easy_cleanup(easy) }
+        if let easy { handles.giveBack(easy) }
         easy = nil
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil

@@ -1,4 +1,4 @@
-import CurlHTTP
+@testable import CurlHTTP
 import Testing
 
 /// Cancellation and shutdown end waiting requests promptly with `.cancelled`.
@@ -65,6 +65,24 @@ import Testing
         client.shutdown()  // a second call does nothing
     }
 
+    @Test func handles_kept_for_the_next_requests_are_freed_once_the_client_is_idle() async throws {
+        let silent = try RawSocketServer(.silent)
+        defer { silent.stop() }
+        let client = CurlHTTPClient()
+        defer { client.shutdown() }
+        let held = Task { await sendExpectingError(client, HTTPRequest(url: "http://127.0.0.1:\(silent.port)/hold", timeout: .seconds(60))) }
+        try await waitUntil { silent.acceptedConnections == 1 }
+        try await withLoopbackHTTPServer { base in
+            let response = try await client.send(HTTPRequest(url: "\(base)/hello"))
+            #expect(response.status == 200)
+        }
+        #expect(client.keepsEasyHandles, "kept while a request is under way")
+        held.cancel()
+        #expect(await held.value?.kind == .cancelled)
+        let (_, elapsed) = try await measure { try await waitUntil { !client.keepsEasyHandles } }
+        #expect(elapsed >= .milliseconds(500), "kept for a while after the last request ended")
+    }
+
     @Test func dropping_the_client_stops_its_thread() async throws {
         try await withLoopbackHTTPServer { base in
             var client: CurlHTTPClient? = CurlHTTPClient()
@@ -74,19 +92,5 @@ import Testing
             client = nil
             #expect(dropped == nil)
         }
-    }
-}
-
-/// Polls `condition` until it holds, failing after a generous deadline.
-private func waitUntil(
-    timeout: Duration = .seconds(10), _ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(timeout)", sourceLocation: sourceLocation)
-            return
-        }
-        try await Task.sleep(for: .milliseconds(10))
     }
 }

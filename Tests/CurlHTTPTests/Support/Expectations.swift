@@ -20,3 +20,17 @@ func measure<T>(_ operation: () async throws -> T) async rethrows -> (T, Duratio
     let result = try await operation()
     return (result, ContinuousClock.now - start)
 }
+
+/// Polls `condition` until it holds, failing after a generous deadline.
+func waitUntil(
+    timeout: Duration = .seconds(10), _ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within \(timeout)", sourceLocation: sourceLocation)
+            return
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
