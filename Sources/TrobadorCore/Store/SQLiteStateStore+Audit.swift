@@ -52,7 +52,7 @@ extension SQLiteStateStore {
     }
 
     public func retractExpired(now: Date) async throws -> [ExpiryRetraction] {
-        try await pool.write { db in
+        try await pool.writeTransaction { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT post_id, channel, due_at FROM expiry_retractions WHERE due_at <= ? ORDER BY due_at, post_id, channel",
                 arguments: [now.millis])

@@ -79,7 +79,7 @@ public final class SQLiteStateStore: StateStore {
     // MARK: intake
 
     public func accept(_ submissions: [Submission], now: Date) async throws -> [AcceptResult] {
-        try await pool.write { db in
+        try await pool.writeTransaction { db in
             try submissions.map { try Self.accept($0, now: now, db: db) }
         }
     }
@@ -176,7 +176,7 @@ public final class SQLiteStateStore: StateStore {
     // MARK: delivery
 
     public func recoverInterrupted(resendSafe: Set<String>, onUncertain: UncertainPolicy, now: Date) async throws -> [RecoveredDelivery] {
-        try await pool.write { db in
+        try await pool.writeTransaction { db in
             // A new run starts with every channel's breaker closed.
             try db.execute(sql: "DELETE FROM channel_pauses")
             // Channel by channel through `deliveries_due` (channel, state, ...): the channels are
@@ -224,14 +224,14 @@ public final class SQLiteStateStore: StateStore {
 
     public func claimDue(channel: String, limit: Int, now: Date) async throws -> ClaimBatch {
         guard limit > 0 else { return ClaimBatch() }
-        return try await pool.write { db in
+        return try await pool.writeTransaction { db in
             try Self.claimDue(channel: channel, limit: limit, now: now, posts: self.recentPosts, db: db)
         }
     }
 
     public func release(_ claims: [ClaimedDelivery], now: Date) async throws {
         guard !claims.isEmpty else { return }
-        try await pool.write { db in try Self.release(claims, now: now, db: db) }
+        try await pool.writeTransaction { db in try Self.release(claims, now: now, db: db) }
     }
 
     static func release(_ claims: [ClaimedDelivery], now: Date, db: Database) throws {
@@ -245,7 +245,7 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func step(_ step: EngineStep, now: Date) async throws -> EngineStepResult {
-        try await pool.write { db in
+        try await pool.writeTransaction { db in
             try Self.complete(step.completions, db: db)
             try Self.release(step.releases, now: now, db: db)
             var result = EngineStepResult()
@@ -323,7 +323,7 @@ public final class SQLiteStateStore: StateStore {
 
     public func complete(_ completions: [AttemptCompletion]) async throws {
         guard !completions.isEmpty else { return }
-        try await pool.write { db in try Self.complete(completions, db: db) }
+        try await pool.writeTransaction { db in try Self.complete(completions, db: db) }
     }
 
     static func complete(_ completions: [AttemptCompletion], db: Database) throws {
@@ -409,7 +409,7 @@ public final class SQLiteStateStore: StateStore {
     static let dueQueries = waitingStates.map(dueQuery)
 
     public func requeue(postID: String, channel: String?, now: Date) async throws -> [String] {
-        try await pool.write { db in
+        try await pool.writeTransaction { db in
             var sql = "SELECT id, channel FROM deliveries WHERE post_id = ? AND state IN ('failed', 'uncertain')"
             var arguments: StatementArguments = [postID]
             if let channel {
@@ -431,7 +431,7 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func setPause(channel: String, since: Date, until: Date?, reason: String) async throws {
-        try await pool.write { db in
+        try await pool.writeTransaction { db in
             if let until {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO channel_pauses (channel, since, until, reason) VALUES (?, ?, ?, ?)",
