@@ -42,6 +42,20 @@ def summarize(started, lines):
     }
 
 
+def read_into_page_cache(program):
+    """Reads `program` and the shared libraries it loads, so that its first run finds them in the
+    page cache as its later ones do (a drain after `drop_caches` otherwise starts by reading
+    trobador's binary and the libraries it loads from disk; curl's first drain comes after
+    trobador's, with libcurl already read)."""
+    path = shutil.which(program) or program
+    listed = subprocess.run(["ldd", path], capture_output=True, text=True).stdout
+    libraries = [part for line in listed.splitlines() for part in line.split() if part.startswith("/")]
+    for file in [path, *libraries]:
+        with open(file, "rb") as data:
+            while data.read(1 << 20):
+                pass
+
+
 def drain_trobador(args, work, receiver, count, idle_seconds, name="drain"):
     """A drain from a fresh spool and state under work/NAME; with idle_seconds None, only the
     drain (a further round: no memory figures, no idle measure)."""
@@ -282,6 +296,8 @@ def main():
     say(f"working in {work}")
     receiver = Receiver(args.nginx, os.path.join(work, "nginx"))
     try:
+        for program in (args.trobador, "curl"):
+            read_into_page_cache(program)
         if args.only == "drain":
             print(json.dumps(drain_trobador(args, work, receiver, n["drain"], idle_seconds=1), indent=1))
             return
