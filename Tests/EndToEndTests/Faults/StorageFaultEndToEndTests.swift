@@ -8,6 +8,18 @@ import TrobadorTestSupport
 @Suite("Storage faults on the real binary", .serialized)
 struct StorageFaultEndToEndTests {
     /// `[state] path` under `state/`, one webhook channel.
+    /// Starts the daemon with the fault shim loaded but disarmed (`operations` failing on the
+    /// paths that contain `path` once armed), and waits until it is ready.
+    static func startDaemon(
+        in fixture: EndToEndFixture, faulting operations: [String], on path: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (FaultShim, TrobadorDaemon) {
+        let shim = try FaultShim(operations: operations, path: path, directory: fixture.root)
+        shim.disarm()
+        let daemon = try TrobadorDaemon(in: fixture.root, environment: shim.environment)
+        #expect(await daemon.waitUntilReady(), sourceLocation: sourceLocation)
+        return (shim, daemon)
+    }
+
     static func configure(_ fixture: EndToEndFixture, receiver: LoopbackReceiver) throws {
         try fixture.writeConfiguration(webhooks: [("hook", receiver.url + "/hook")])
         try fixture.directory.write("trobador.toml", try String(contentsOfFile: fixture.configPath, encoding: .utf8) + """
@@ -93,11 +105,8 @@ struct StorageFaultEndToEndTests {
         defer { fixture.remove() }
         let receiver = try await LoopbackReceiver()
         try Self.configure(fixture, receiver: receiver)
-        let shim = try FaultShim(operations: ["fsync", "fdatasync"], path: "/state/state.sqlite", directory: fixture.root)
-        shim.disarm()
-        let daemon = try TrobadorDaemon(in: fixture.root, environment: shim.environment)
+        let (shim, daemon) = try await Self.startDaemon(in: fixture, faulting: ["fsync", "fdatasync"], on: "/state/state.sqlite")
         defer { Task { await daemon.killNow() } }
-        #expect(await daemon.waitUntilReady())
 
         shim.arm()
         let files = try Self.drop(fixture, ["sync-1", "sync-2"])
@@ -147,11 +156,8 @@ struct StorageFaultEndToEndTests {
         defer { fixture.remove() }
         let receiver = try await LoopbackReceiver()
         try fixture.writeConfiguration(webhooks: [("hook", receiver.url + "/hook")])
-        let shim = try FaultShim(operations: ["fsync"], path: "/spool/archive/", directory: fixture.root)
-        shim.disarm()
-        let daemon = try TrobadorDaemon(in: fixture.root, environment: shim.environment)
+        let (shim, daemon) = try await Self.startDaemon(in: fixture, faulting: ["fsync"], on: "/spool/archive/")
         defer { Task { await daemon.killNow() } }
-        #expect(await daemon.waitUntilReady())
 
         shim.arm()
         _ = try Self.drop(fixture, ["non-synchro"])
@@ -174,11 +180,8 @@ struct StorageFaultEndToEndTests {
         defer { fixture.remove() }
         let receiver = try await LoopbackReceiver()
         try fixture.writeConfiguration(webhooks: [("hook", receiver.url + "/hook")])
-        let shim = try FaultShim(operations: ["rename"], path: "/spool/archive/", directory: fixture.root)
-        shim.disarm()
-        let daemon = try TrobadorDaemon(in: fixture.root, environment: shim.environment)
+        let (shim, daemon) = try await Self.startDaemon(in: fixture, faulting: ["rename"], on: "/spool/archive/")
         defer { Task { await daemon.killNow() } }
-        #expect(await daemon.waitUntilReady())
 
         shim.arm()
         _ = try Self.drop(fixture, ["bloque"])
