@@ -1,11 +1,11 @@
 /*
  * Fault injection for the real trobador binary, loaded with LD_PRELOAD.
  *
- * Makes fsync, fdatasync and rename fail with EIO on paths containing
- * TROBADOR_FAULT_PATH, for the operations listed in TROBADOR_FAULT_OPS
- * (comma-separated: fsync,fdatasync,rename; default all), and only while the file
- * TROBADOR_FAULT_SWITCH exists (when set), so a test can end the fault without
- * restarting the daemon. Each injected failure is appended to TROBADOR_FAULT_LOG
+ * Makes fsync, fdatasync and rename (rename and renameat2, which the archive's moves
+ * use) fail with EIO on paths containing TROBADOR_FAULT_PATH, for the operations listed
+ * in TROBADOR_FAULT_OPS (comma-separated: fsync,fdatasync,rename; default all), and
+ * only while the file TROBADOR_FAULT_SWITCH exists (when set), so a test can end the
+ * fault without restarting the daemon. Each injected failure is appended to TROBADOR_FAULT_LOG
  * (when set), so a test can prove the fault really happened.
  *
  * Build: cc -shared -fPIC -O2 -o fault-shim.so fault-shim.c -ldl
@@ -91,4 +91,15 @@ int rename(const char *from, const char *to) {
         return -1;
     }
     return real(from, to);
+}
+
+int renameat2(int fromdir, const char *from, int todir, const char *to, unsigned int flags) {
+    static int (*real)(int, const char *, int, const char *, unsigned int);
+    if (real == NULL) real = (int (*)(int, const char *, int, const char *, unsigned int))dlsym(RTLD_NEXT, "renameat2");
+    if (operation_enabled("rename") && fault_active() && (path_matches(from) || path_matches(to))) {
+        note("rename", from);
+        errno = EIO;
+        return -1;
+    }
+    return real(fromdir, from, todir, to, flags);
 }
