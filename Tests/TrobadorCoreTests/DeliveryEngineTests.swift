@@ -147,37 +147,40 @@ struct DeliveryEngineClaimAheadTests {
         try ids.map { try store.history(postID: $0)?.deliveries.first?.state ?? "none" }
     }
 
-    /// Six posts waiting for a channel that sends two at a time to a receiver answering each
-    /// after 0.8 s.
-    static func sixPostsForASlowReceiver(resendIsSafe: Bool) async throws -> (LoopbackReceiver, DeliveryEngineTests.Harness, [String]) {
+    /// `count` posts waiting for a channel that sends two at a time to a receiver answering
+    /// each after 0.8 s.
+    static func postsForASlowReceiver(_ count: Int, resendIsSafe: Bool) async throws -> (LoopbackReceiver, DeliveryEngineTests.Harness, [String]) {
         let receiver = try await LoopbackReceiver { _, _ in .init(delay: .milliseconds(800)) }
         let harness = try await DeliveryEngineTests.Harness(
             receiverURL: receiver.url, settings: DeliverySettings(), resendIsSafe: resendIsSafe, concurrency: 2)
-        let ids = (1...6).map { "p\($0)" }
+        let ids = (1...count).map { "p\($0)" }
         for id in ids { try await harness.submit(id) }
         return (receiver, harness, ids)
     }
 
     @Test func a_channel_that_can_resend_safely_claims_ahead_and_a_clean_stop_puts_back_what_it_did_not_send() async throws {
-        let (receiver, harness, ids) = try await Self.sixPostsForASlowReceiver(resendIsSafe: true)
+        // Two sending, `claimAheadFactor` times two claimed ahead, and two more that wait.
+        let onDisk = 2 * (1 + LaneState.claimAheadFactor)
+        let (receiver, harness, ids) = try await Self.postsForASlowReceiver(onDisk + 2, resendIsSafe: true)
         defer { harness.directory.remove() }
         let run = Task { await harness.engine.run() }
         defer { run.cancel() }
 
-        // Two requests under way, and two more on disk as in flight, ready to leave as soon as
-        // one of the two ends; the receiver has seen only the two.
+        // Two requests under way, and the ones claimed ahead on disk as in flight, ready to
+        // leave as soon as one of the two ends; the receiver has seen only the two.
         #expect(await receiver.wait(timeout: .seconds(10)) { $0.count == 2 })
         #expect(await eventually(timeout: .seconds(5)) {
-            (try? Self.states(harness.store, ids).filter { $0 == "in_flight" }.count) == 4
+            (try? Self.states(harness.store, ids).filter { $0 == "in_flight" }.count) == onDisk
         })
+        #expect(try Self.states(harness.store, ids).filter { $0 == "pending" }.count == 2)
         #expect(receiver.count == 2)
 
-        // Stopping while the two are under way: they end and are recorded; the two claimed
+        // Stopping while the two are under way: they end and are recorded; those claimed
         // ahead are put back as they were, with no attempt recorded and none counted.
         #expect(await harness.engine.drain(timeout: .seconds(10)))
         let afterStop = try Self.states(harness.store, ids)
         #expect(afterStop.filter { $0 == "delivered" }.count == 2, "\(afterStop)")
-        #expect(afterStop.filter { $0 == "pending" }.count == 4, "\(afterStop)")
+        #expect(afterStop.filter { $0 == "pending" }.count == ids.count - 2, "\(afterStop)")
         for id in ids {
             let delivery = try #require(try harness.store.history(postID: id)?.deliveries.first)
             if delivery.state == "pending" { #expect(delivery.attempts.isEmpty, "\(id)") }
@@ -186,23 +189,23 @@ struct DeliveryEngineClaimAheadTests {
         run.cancel()
         _ = await run.value
 
-        // The next run sends the other four, each at its first attempt, each once.
+        // The next run sends the others, each at its first attempt, each once.
         let again = DeliveryEngine(
             lanes: [DeliveryLane(
                 name: "hook", adapter: try DeliveryEngineTests.Harness.webhook(receiver.url, harness.directory), concurrency: 2, resendIsSafe: true)],
             store: harness.store, log: harness.logPipe.log, settings: DeliverySettings())
         let second = Task { await again.run() }
         defer { second.cancel() }
-        #expect(await receiver.wait(timeout: .seconds(20)) { $0.count == 6 })
-        #expect(await eventually(timeout: .seconds(10)) { (try? Self.states(harness.store, ids)) == Array(repeating: "delivered", count: 6) })
+        #expect(await receiver.wait(timeout: .seconds(20)) { $0.count == ids.count })
+        #expect(await eventually(timeout: .seconds(10)) { (try? Self.states(harness.store, ids)) == Array(repeating: "delivered", count: ids.count) })
         for id in ids {
             #expect(harness.logPipe.lines.filter { $0.contains("event=delivered post=\(id) channel=hook attempt=1 ") }.count == 1, "\(id)")
         }
-        #expect(Set(receiver.requests.map { $0.header("webhook-id") ?? "" }).count == 6)
+        #expect(Set(receiver.requests.map { $0.header("webhook-id") ?? "" }).count == ids.count)
     }
 
     @Test func a_channel_that_cannot_resend_safely_claims_only_what_it_sends() async throws {
-        let (receiver, harness, ids) = try await Self.sixPostsForASlowReceiver(resendIsSafe: false)
+        let (receiver, harness, ids) = try await Self.postsForASlowReceiver(6, resendIsSafe: false)
         defer { harness.directory.remove() }
         let run = Task { await harness.engine.run() }
         defer { run.cancel() }

@@ -94,13 +94,22 @@ struct LaneState {
         return max(0, free)
     }
 
-    /// How many deliveries the lane claims beyond those it sends: as many as it sends at once
-    /// when an interrupted attempt is safe to send again and nothing but its concurrency
-    /// limits it (no rate limit, breaker closed); none otherwise.
+    /// How many deliveries the lane claims beyond those it sends: `claimAheadFactor` times as
+    /// many as it sends at once when an interrupted attempt is safe to send again and nothing
+    /// but its concurrency limits it (no rate limit, breaker closed); none otherwise.
     var readyDepth: Int {
         guard lane.resendIsSafe, bucket == nil, case .closed = breaker.state else { return 0 }
-        return lane.concurrency
+        return Self.claimAheadFactor * lane.concurrency
     }
+
+    /// The list must last through the step that records the ends and tops it up. On a fast
+    /// network (loopback, a LAN) a request takes about a millisecond and a busy step several,
+    /// more when SQLite checkpoints: one `concurrency` deep, the channels ran out of work at
+    /// the slow steps, and each step wrote fewer ends. Drains of 10,000 posts to nginx on
+    /// loopback (BENCHMARKS.md, fourteenth session), median seconds by factor: 1: 5.35,
+    /// 2: 5.2, 3: 4.51, 4: 4.97; commits 1,402, 1,093, 1,007, 980. Each delivery claimed ahead
+    /// is on disk as in flight, and is sent again, with the same key, after a crash.
+    static let claimAheadFactor = 3
 
     /// When this lane should be looked at again, given when its next delivery is due; nil
     /// when only an attempt's end or new work can change anything.
