@@ -7,7 +7,6 @@ import TrobadorTestSupport
 /// the daemon says so once, then takes the posts when the disk is healthy again.
 @Suite("Storage faults on the real binary", .serialized)
 struct StorageFaultEndToEndTests {
-    /// `[state] path` under `state/`, one webhook channel.
     /// Starts the daemon with the fault shim loaded but disarmed (`operations` failing on the
     /// paths that contain `path` once armed), and waits until it is ready.
     static func startDaemon(
@@ -20,6 +19,7 @@ struct StorageFaultEndToEndTests {
         return (shim, daemon)
     }
 
+    /// `[state] path` under `state/`, one webhook channel.
     static func configure(_ fixture: EndToEndFixture, receiver: LoopbackReceiver) throws {
         try fixture.writeConfiguration(webhooks: [("hook", receiver.url + "/hook")])
         try fixture.directory.write("trobador.toml", try String(contentsOfFile: fixture.configPath, encoding: .utf8) + """
